@@ -1,0 +1,3 @@
+from narratrace.cli import main
+
+main()

@@ -1,0 +1,69 @@
+"""Options and error handling shared by the sub-commands."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from ..store import Store, open_store
+from ..store.store import StoreError
+
+EXIT_OK = 0
+EXIT_REJECTED = 1
+EXIT_USAGE = 2
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_DB = "narratrace.db"
+
+db_option = click.option(
+    "--db",
+    default=lambda: os.environ.get("NARRATRACE_DB", DEFAULT_DB),
+    show_default="narratrace.db or $NARRATRACE_DB",
+    help="SQLite file or SQLAlchemy URL (postgresql+psycopg://user@host/db).",
+)
+
+
+def open_db(db: str, must_exist: bool = False) -> Store:
+    """Open the store, turning database problems into usage errors that say how to fix them."""
+    if must_exist and "://" not in db and not os.path.exists(db):
+        raise click.UsageError(
+            f"no database at {db!r}. Run `narratrace analyze PATH... --db {db}` first, "
+            "or pass --db with the file you analysed into."
+        )
+    try:
+        return open_store(db)
+    except StoreError as exc:
+        raise click.UsageError(str(exc)) from None
+    except Exception as exc:  # driver missing, server down, permission denied
+        raise click.UsageError(f"cannot open database {db!r}: {exc}") from None
+
+
+def output_stream(path: str | None) -> Any:
+    """Standard output unless ``-o FILE`` was given."""
+    if path in (None, "-"):
+        return click.get_text_stream("stdout")
+    try:
+        return open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    except OSError as exc:
+        raise click.UsageError(f"cannot write {path!r}: {exc.strerror}") from None
+
+
+def handle_broken_pipe(func: F) -> F:
+    """`narratrace export | head` must not print a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except BrokenPipeError:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_OK)
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,147 @@
+"""Tables of the store (SQLAlchemy Core; SQLite by default, PostgreSQL with the same code).
+
+The article row holds the indexed scalar fields as columns and the lists of the JSONL
+record (entities, claims, ...) as JSON, so one read gives the whole record. Things that
+must be queried across the corpus (entities, narrative matches, stories, vectors) also
+get their own tables. The schema is versioned by Alembic migrations in
+``store/migrations``; this module is their single source of table definitions.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("command", String(64), nullable=False),
+    Column("inputs", JSON, nullable=False),
+    Column("stats", JSON),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("external_id", String(512)),
+    Column("source_path", Text),
+    Column("source_url", Text),
+    Column("source_line", Integer),
+    Column("outlet", String(256)),
+    Column("lang", String(16)),
+    Column("title", Text),
+    Column("published", String(32)),
+    Column("story_id", String(40)),
+    Column("duplicate_of", String(40)),
+    Column("body", Text, nullable=False),
+    Column("record", JSON, nullable=False),
+    Column("run_id", Integer, ForeignKey("runs.id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_articles_lang", "lang"),
+    Index("ix_articles_outlet", "outlet"),
+    Index("ix_articles_published", "published"),
+    Index("ix_articles_story", "story_id"),
+    Index("ix_articles_run", "run_id"),
+    Index("ix_articles_external", "external_id"),
+)
+
+rejections = Table(
+    "rejections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, ForeignKey("runs.id"), nullable=False),
+    Column("source_path", Text),
+    Column("source_url", Text),
+    Column("source_line", Integer),
+    Column("reason", String(64), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_rejections_run", "run_id"),
+)
+
+# One vector per (article, model); the ANN index is a file beside the database
+# rebuilt or extended from this table, so the table is the source of truth.
+vectors = Table(
+    "vectors",
+    metadata,
+    Column("article_id", String(40), ForeignKey("articles.id"), primary_key=True),
+    Column("model", String(64), primary_key=True),
+    Column("dim", Integer, nullable=False),
+    Column("vector", LargeBinary, nullable=False),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("first_date", String(32)),
+    Column("last_date", String(32)),
+    Column("size", Integer, nullable=False, default=0),
+    Column("title", Text),
+    Column("data", JSON),
+)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("canonical_id", String(128), primary_key=True),
+    Column("canonical_name", Text, nullable=False),
+    Column("type", String(32)),
+    Column("aliases", JSON),
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(40), ForeignKey("articles.id"), nullable=False),
+    Column("canonical_id", String(128), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("type", String(32)),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Index("ix_mentions_article", "article_id"),
+    Index("ix_mentions_entity", "canonical_id"),
+)
+
+narrative_matches = Table(
+    "narrative_matches",
+    metadata,
+    Column("article_id", String(40), ForeignKey("articles.id"), primary_key=True),
+    Column("narrative_id", String(128), primary_key=True),
+    Column("score", Float, nullable=False),
+    Column("stance", String(16)),
+    Index("ix_narrative_matches_narrative", "narrative_id"),
+)
+
+factchecks = Table(
+    "factchecks",
+    metadata,
+    Column("id", String(256), primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("title", Text),
+    Column("url", Text),
+    Column("lang", String(16)),
+    Column("verdict", String(64)),
+    Column("data", JSON),
+)
