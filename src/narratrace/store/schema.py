@@ -79,6 +79,18 @@ rejections = Table(
     Index("ix_rejections_run", "run_id"),
 )
 
+# Articles stored but not yet processed by a corpus stage (stories, narratives):
+# written in the article's own transaction, cleared when the stage has run, so an
+# interrupted run is finished by the next one.
+pending = Table(
+    "pending",
+    metadata,
+    Column("article_id", String(40), ForeignKey("articles.id"), primary_key=True),
+    Column("stage", String(64), primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Index("ix_pending_stage", "stage", "seq"),
+)
+
 # One vector per (article, model); the ANN index is a file beside the database
 # rebuilt or extended from this table, so the table is the source of truth.
 vectors = Table(

@@ -150,8 +150,11 @@ class Store:
                 )
         return found
 
-    def add_article(self, article: Article, run_id: int) -> bool:
-        """Store one article in one transaction. False if its content is already stored."""
+    def add_article(self, article: Article, run_id: int, pending: Sequence[str] = ()) -> bool:
+        """Store one article in one transaction. False if its content is already stored.
+
+        ``pending`` names the corpus stages that still have to see this article.
+        """
         with self.engine.begin() as conn:
             exists = conn.execute(
                 select(schema.articles.c.id).where(
@@ -164,7 +167,31 @@ class Store:
             conn.execute(insert(schema.articles).values(**self._row(article), run_id=run_id, seq=seq, created_at=_now()))
             self._write_mentions(conn, article)
             self._write_matches(conn, article)
+            if pending:
+                conn.execute(
+                    insert(schema.pending), [{"article_id": article.id, "stage": s, "seq": seq} for s in pending]
+                )
             return True
+
+    def pending(self, stage: str) -> list[str]:
+        """Ids of stored articles the corpus stage has not processed yet, in arrival order."""
+        with self.engine.connect() as conn:
+            return list(
+                conn.execute(
+                    select(schema.pending.c.article_id)
+                    .where(schema.pending.c.stage == stage)
+                    .order_by(schema.pending.c.seq)
+                ).scalars()
+            )
+
+    def clear_pending(self, stage: str, ids: Sequence[str]) -> None:
+        with self.engine.begin() as conn:
+            for i in range(0, len(ids), 500):
+                conn.execute(
+                    delete(schema.pending).where(
+                        schema.pending.c.stage == stage, schema.pending.c.article_id.in_(list(ids[i : i + 500]))
+                    )
+                )
 
     def update_articles(self, articles: Sequence[Article]) -> None:
         """Rewrite the analysis of already stored articles (used by corpus stages)."""

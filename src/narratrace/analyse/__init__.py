@@ -1,0 +1,1 @@
+"""Per-article analysis stages (language, metadata, entities, attributions, claims, ...)."""

@@ -1,0 +1,103 @@
+"""HTML pages: trafilatura for the article, the page's own markup for the comments.
+
+trafilatura's ``bare_extraction`` keeps comments apart from the text (plain
+``extract`` would append them); it flattens them without authors, so authored
+comments are read from the usual comment layouts first (``data/html.yaml``) and the
+flattened text is the fallback. The extracted text then goes through the same line
+rules as pasted text, because share bars and "Read more" links survive extraction.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import yaml
+from lxml import html as lxml_html
+
+from ..records import Comment
+
+MAX_TREE = 200_000  # elements; a hostile page with millions of nodes is cut, not parsed forever
+
+
+@dataclass
+class HtmlExtract:
+    text: str
+    title: str | None
+    comments: list[Comment] = field(default_factory=list)
+    date: str | None = None
+    authors: list[str] = field(default_factory=list)
+    sitename: str | None = None
+    url: str | None = None
+
+
+@functools.cache
+def _layouts() -> list[dict[str, str]]:
+    data = yaml.safe_load(resources.files("narratrace.clean").joinpath("data/html.yaml").read_text("utf-8"))
+    return list(data["layouts"])
+
+
+def _text_of(nodes: list[Any]) -> str:
+    return "\n".join(" ".join(n.text_content().split()) for n in nodes if n.text_content().strip())
+
+
+def _owner(node: Any, comments: set[Any]) -> Any:
+    for anc in node.iterancestors():
+        if anc in comments:
+            return anc
+    return None
+
+
+def authored_comments(page: str) -> list[Comment]:
+    """Comments with authors from the page's comment markup (replies in document order)."""
+    try:
+        tree = lxml_html.fromstring(page)
+    except (ValueError, lxml_html.etree.ParserError):
+        return []
+    for layout in _layouts():
+        found = tree.xpath(layout["comment"])
+        members = set(found)
+        comments: list[Comment] = []
+        for node in found:
+            texts = [t for t in node.xpath(layout["text"]) if _owner(t, members) is node]
+            authors = [a for a in node.xpath(layout["author"]) if _owner(a, members) is node]
+            text = _text_of(texts[:1])
+            author = _text_of(authors[:1]).split("\n")[0][:120] or None
+            if text:
+                comments.append(Comment(author=author, text=text))
+        if comments:
+            return comments
+    return []
+
+
+def extract_html(page: str, url: str | None = None) -> HtmlExtract | None:
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        page,
+        url=url,
+        include_comments=True,
+        with_metadata=True,
+        include_tables=True,
+        favor_recall=True,
+        max_tree_size=MAX_TREE,
+    )
+    if doc is None:
+        return None
+    data: dict[str, Any] = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    text = data.get("text") or ""
+    comments = authored_comments(page)
+    if not comments and data.get("comments"):
+        comments = [Comment(author=None, text=c) for c in str(data["comments"]).split("\n") if c.strip()]
+    authors = [a.strip() for a in str(data.get("author") or "").split(";") if a.strip()]
+    return HtmlExtract(
+        text=text,
+        title=data.get("title") or None,
+        comments=comments,
+        date=data.get("date") or None,
+        authors=authors,
+        sitename=data.get("sitename") or None,
+        url=data.get("url") or url,
+    )

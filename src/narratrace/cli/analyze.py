@@ -1,0 +1,98 @@
+"""``narratrace analyze PATH...``"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..config import ConfigError, load_settings
+from ..pipeline import RunSummary, analyze
+from ..stages import UnknownStageError
+from .common import EXIT_OK, EXIT_REJECTED, db_option, open_db
+
+config_option = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False), default=None,
+    help="TOML configuration file (default: $NARRATRACE_CONFIG, else built-in defaults).",
+)
+
+
+def print_summary(summary: RunSummary, console: Console, show_all: bool = False) -> None:
+    table = Table(title=f"run {summary.run_id}", show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("inputs read", str(summary.read))
+    table.add_row("articles stored", str(summary.accepted))
+    if summary.already_stored:
+        table.add_row("already stored", f"{summary.already_stored} (skipped)")
+    if summary.duplicates:
+        table.add_row("duplicate inputs", f"{summary.duplicates} (stored once)")
+    langs = ", ".join(f"{k} {v}" for k, v in summary.languages.most_common()) or "-"
+    table.add_row("languages", langs)
+    reasons = ", ".join(f"{k} {v}" for k, v in sorted(summary.rejected_by_reason.items())) or "none"
+    table.add_row("rejected", f"{len(summary.rejected)} ({reasons})" if summary.rejected else "0")
+    if summary.skipped:
+        table.add_row("skipped", f"{len(summary.skipped)} file(s) of unsupported type in folders")
+    table.add_row("time", f"{summary.seconds:.1f} s")
+    console.print(table)
+    limit = None if show_all else 20
+    for rejection in summary.rejected[:limit]:
+        console.print(f"[red]rejected[/red] [{rejection.reason}] {rejection.detail}", markup=True, highlight=False)
+    if limit and len(summary.rejected) > limit:
+        console.print(f"... and {len(summary.rejected) - limit} more (see `narratrace report` or --verbose)")
+    for err in summary.corpus_errors:
+        console.print(f"[red]corpus stage failed[/red] {err}", highlight=False)
+
+
+@click.command("analyze")
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@config_option
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+              help="Worker processes (default: number of cores).")
+@click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786) to run on a cluster.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@click.option("-v", "--verbose", is_flag=True, help="List every rejected input, not only the first 20.")
+def analyze_command(
+    paths: tuple[str, ...], db: str, config_path: str | None, jobs: int | None, scheduler: str | None,
+    progress: bool | None, verbose: bool,
+) -> None:
+    """Ingest files and folders (.txt, .html, .jsonl, RSS/Atom) and run the whole pipeline.
+
+    Re-running on the same inputs adds nothing twice; an interrupted run resumes.
+    Exit codes: 0 all inputs processed, 1 some inputs rejected (each listed with its
+    reason), 2 usage or configuration error.
+    """
+    try:
+        settings = load_settings(config_path)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    store = open_db(db)
+    console = Console(stderr=True)
+    show = sys.stderr.isatty() if progress is None else progress
+    try:
+        if show:
+            with Progress(
+                SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(), console=console, transient=True,
+            ) as bar:
+                task = bar.add_task("analysing", total=None)
+
+                def report(event: str, done: int, total: int | None) -> None:
+                    desc = "analysing" if event == "article" else event.replace("corpus:", "corpus stage ")
+                    bar.update(task, completed=done, total=total, description=desc)
+
+                summary = analyze(list(paths), store, settings, jobs=jobs, scheduler=scheduler, progress=report)
+        else:
+            summary = analyze(list(paths), store, settings, jobs=jobs, scheduler=scheduler)
+    except UnknownStageError as exc:
+        raise click.UsageError(str(exc)) from None
+    print_summary(summary, console, show_all=verbose)
+    sys.exit(EXIT_REJECTED if summary.rejected or summary.corpus_errors else EXIT_OK)
+
+
+commands: list[Any] = [analyze_command]

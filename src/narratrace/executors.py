@@ -1,0 +1,79 @@
+"""Where per-article work runs: this process, a local process pool, or a Dask cluster.
+
+All three take the same worker function and keep results in input order with a
+bounded number of items in flight, so memory stays flat on a corpus of any size and
+the article sequence (and with it every derived id) does not depend on scheduling.
+"""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Executor(Protocol):
+    def imap(self, func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]: ...
+
+    def close(self) -> None: ...
+
+
+class InlineExecutor:
+    def __init__(self, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()) -> None:
+        if initializer:
+            initializer(*initargs)
+
+    def imap(self, func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        for item in items:
+            yield func(item)
+
+    def close(self) -> None:
+        return None
+
+
+def _ordered(submit: Callable[[T], Future[R]], items: Iterable[T], window: int) -> Iterator[R]:
+    pending: collections.deque[Future[R]] = collections.deque()
+    for item in items:
+        pending.append(submit(item))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+class PoolExecutor:
+    def __init__(
+        self, jobs: int, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()
+    ) -> None:
+        self.jobs = jobs
+        self._pool = ProcessPoolExecutor(max_workers=jobs, initializer=initializer, initargs=initargs)
+
+    def imap(self, func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        return _ordered(lambda item: self._pool.submit(func, item), items, self.jobs * 8)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskExecutor:
+    """Runs the same worker function on a Dask cluster (``--scheduler tcp://host:8786``)."""
+
+    def __init__(
+        self, address: str, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()
+    ) -> None:
+        from distributed import Client
+
+        self._client = Client(address) if address != "local" else Client(processes=False, n_workers=1)
+        if initializer:
+            self._client.run(initializer, *initargs)
+        self._window = 8 * max(1, sum(self._client.nthreads().values()))
+
+    def imap(self, func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        return _ordered(lambda item: self._client.submit(func, item, pure=False), items, self._window)
+
+    def close(self) -> None:
+        self._client.close()

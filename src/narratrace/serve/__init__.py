@@ -1,0 +1,1 @@
+"""Serving what is stored: exports and reports (the web app lives in ``narratrace.web``)."""
