@@ -72,6 +72,17 @@ def authored_comments(page: str) -> list[Comment]:
     return []
 
 
+@functools.cache
+def _config() -> Any:
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config["DEFAULT"]["max_tree_size"] = str(MAX_TREE)
+    config["DEFAULT"]["extensive_date_search"] = "off"  # dates in the text are the metadata stage's job
+    config["DEFAULT"]["min_extracted_size"] = "100"
+    return config
+
+
 def extract_html(page: str, url: str | None = None) -> HtmlExtract | None:
     import trafilatura
 
@@ -82,7 +93,7 @@ def extract_html(page: str, url: str | None = None) -> HtmlExtract | None:
         with_metadata=True,
         include_tables=True,
         favor_recall=True,
-        max_tree_size=MAX_TREE,
+        config=_config(),
     )
     if doc is None:
         return None

@@ -39,8 +39,11 @@ def resolve_db_url(db: str) -> str:
     if "://" in db:
         try:
             make_url(db)
-        except ArgumentError as exc:
-            raise StoreError(f"cannot parse database URL {db!r}: {exc}") from None
+        except (ArgumentError, ValueError) as exc:
+            raise StoreError(
+                f"cannot parse database URL {db!r} ({exc}); expected e.g. sqlite:///file.db or "
+                "postgresql+psycopg://user@host:5432/dbname"
+            ) from None
         return db
     return f"sqlite:///{Path(db).expanduser().resolve()}"
 

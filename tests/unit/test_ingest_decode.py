@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import codecs
+
+from narratrace.ingest.decode import Decoded, Undecodable, decode_bytes
+
+FR = "Les Casques blancs ont été accusés à Idlib, a déclaré le général. Déjà vu «ailleurs»."
+
+
+def test_utf8_plain_and_bom() -> None:
+    for data, enc in ((FR.encode(), "utf-8"), (codecs.BOM_UTF8 + FR.encode(), "utf-8-sig")):
+        out = decode_bytes(data)
+        assert isinstance(out, Decoded) and out.text == FR and out.encoding == enc
+
+
+def test_cp1252_is_detected_not_mangled() -> None:
+    data = (FR.replace("«", '"').replace("»", '"') + " Coût: 5 €, l’été.").encode("cp1252")
+    out = decode_bytes(data)
+    assert isinstance(out, Decoded)
+    assert "été" in out.text and "€" in out.text and "l’été" in out.text
+    assert out.encoding in {"cp1252", "windows-1252"}
+
+
+def test_latin1_text() -> None:
+    out = decode_bytes("Quand l'armée syrienne a libéré la région, c'était prévu.".encode("latin-1"))
+    assert isinstance(out, Decoded) and "libéré" in out.text
+
+
+def test_utf16_with_bom() -> None:
+    out = decode_bytes(FR.encode("utf-16"))
+    assert isinstance(out, Decoded) and out.text == FR
+
+
+def test_corrupt_utf8_is_rejected_with_offset() -> None:
+    data = FR.encode() + b" broken \xff\xfe bytes"
+    out = decode_bytes(data)
+    assert isinstance(out, Undecodable) and out.reason == "invalid_utf8"
+    assert f"offset {len(FR.encode()) + 8}" in out.detail
+
+
+def test_binary_is_rejected() -> None:
+    assert isinstance(decode_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10), Undecodable)
+    noise = bytes((i * 37 + 11) % 32 for i in range(4000))  # control bytes, no NUL in the head
+    out = decode_bytes(noise.replace(b"\x00", b"\x01"))
+    assert isinstance(out, Undecodable) and out.reason == "binary"

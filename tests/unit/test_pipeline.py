@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from narratrace import stages
+from narratrace.config import ConfigError, Settings, load_settings
+from narratrace.pipeline import analyze
+from narratrace.stages import UnknownStageError
+from narratrace.store import Store, open_store
+
+ARTICLE_EN = "Convoy Reaches Ariha\n\nARIHA – A convoy of trucks reached the town on 4 June 2020, officials said.\n"
+ARTICLE_FR = "Le convoi arrive à Ariha\n\nARIHA – Un convoi de camions est arrivé dans la ville le 4 juin 2020.\n"
+
+
+def _corpus(tmp_path: Path) -> Path:
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "en.txt").write_text(ARTICLE_EN, encoding="utf-8")
+    (d / "fr.txt").write_text(ARTICLE_FR, encoding="utf-8")
+    (d / "copy.txt").write_text(ARTICLE_EN.replace("\n", "\r\n"), encoding="utf-8")  # same content
+    (d / "empty.txt").write_text("", encoding="utf-8")
+    return d
+
+
+def test_analyze_stores_each_content_once_and_reruns_add_nothing(tmp_path: Path, db_path: str) -> None:
+    d = _corpus(tmp_path)
+    first = analyze([str(d)], db_path, jobs=1)
+    assert (first.read, first.accepted, first.duplicates) == (4, 2, 1)
+    assert first.rejected_by_reason == {"empty": 1}
+    assert dict(first.languages) == {"en": 1, "fr": 1}
+    second = analyze([str(d)], db_path, jobs=1)
+    assert (second.accepted, second.already_stored) == (0, 2)
+    store = open_store(db_path)
+    assert store.count_articles() == 2
+    by_lang = {a.lang: a for a in store.iter_articles()}
+    assert by_lang["en"].published == "2020-06-04" and by_lang["en"].published_source == "text"
+    assert by_lang["fr"].title == "Le convoi arrive à Ariha"
+
+
+def test_process_pool_gives_the_same_result_as_inline(tmp_path: Path) -> None:
+    d = _corpus(tmp_path)
+    a = analyze([str(d)], str(tmp_path / "a.db"), jobs=1)
+    b = analyze([str(d)], str(tmp_path / "b.db"), jobs=2)
+    assert a.accepted == b.accepted == 2
+    in_a = list(open_store(str(tmp_path / "a.db")).iter_articles())
+    in_b = list(open_store(str(tmp_path / "b.db")).iter_articles())
+    assert in_a == in_b
+
+
+class FlakyStage:
+    """A corpus stage that fails on its first call, to prove pending work survives."""
+
+    name = "flaky.test"
+    calls: list[list[str]] = []  # noqa: RUF012
+
+    def update(self, store: Store, article_ids: Sequence[str]) -> None:
+        FlakyStage.calls.append(list(article_ids))
+        if len(FlakyStage.calls) == 1:
+            raise RuntimeError("simulated crash")
+
+
+def test_corpus_stage_failure_leaves_articles_pending_for_the_next_run(tmp_path: Path, db_path: str) -> None:
+    stages.register("corpus", "flaky.test", f"{__name__}:FlakyStage")
+    FlakyStage.calls.clear()
+    settings = Settings(corpus=("flaky.test",))
+    d = _corpus(tmp_path)
+    first = analyze([str(d)], db_path, settings, jobs=1)
+    assert first.corpus_errors and "simulated crash" in first.corpus_errors[0]
+    assert len(open_store(db_path).pending("flaky.test")) == 2
+    second = analyze([str(d)], db_path, settings, jobs=1)  # nothing new, but pending work is done
+    assert second.accepted == 0 and not second.corpus_errors
+    assert FlakyStage.calls[1] == FlakyStage.calls[0]
+    assert open_store(db_path).pending("flaky.test") == []
+
+
+def test_unknown_stage_names_the_known_ones(tmp_path: Path, db_path: str) -> None:
+    with pytest.raises(UnknownStageError, match="registered analyser stages: .*language.v1"):
+        analyze([str(_corpus(tmp_path))], db_path, Settings(analysers=("langauge.v1",)), jobs=1)
+
+
+def test_settings_from_toml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = tmp_path / "n.toml"
+    cfg.write_text('[pipeline]\nanalysers = ["language.v1"]\n[limits]\nmax_file_bytes = 1000\n'
+                   '[stages."language.v1"]\n[serve]\ntoken = "t"\n', encoding="utf-8")
+    monkeypatch.delenv("NARRATRACE_TOKEN", raising=False)
+    s = load_settings(cfg)
+    assert s.analysers == ("language.v1",) and s.max_file_bytes == 1000 and s.token == "t"
+    monkeypatch.setenv("NARRATRACE_TOKEN", "env")
+    assert load_settings(cfg).token == "env"
+    cfg.write_text("[pipelin]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown configuration section"):
+        load_settings(cfg)
+    cfg.write_text("[pipeline]\nanalyzers = []\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="analyzers"):
+        load_settings(cfg)
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_settings(tmp_path / "missing.toml")
