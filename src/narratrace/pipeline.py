@@ -24,7 +24,7 @@ from .identity import content_hash
 from .ingest import read_inputs
 from .ingest.walk import Skipped
 from .records import Article, RawItem, Rejection, SourceRef
-from .stages import ArticleStage, Cleaner, CorpusStage, create
+from .stages import ArticleStage, Cleaner, CorpusStage, create, resolve
 from .store import Store, open_store
 
 
@@ -123,6 +123,16 @@ def make_executor(jobs: int | None, scheduler: str | None, settings: Settings) -
 
 # -- the run (main process) --------------------------------------------------------
 
+
+def check_settings(settings: Settings) -> None:
+    """Fail before reading anything if a configured stage does not exist."""
+    resolve("cleaner", settings.cleaner)
+    for name in settings.analysers:
+        resolve("analyser", name)
+    for name in settings.corpus:
+        resolve("corpus", name)
+
+
 ProgressCallback = Callable[[str, int, int | None], None]  # event, done, total
 
 
@@ -136,6 +146,7 @@ def analyze(
 ) -> RunSummary:
     """Analyse files and folders into the store; returns what happened to every input."""
     settings = settings or Settings()
+    check_settings(settings)
     store = open_store(db) if isinstance(db, str) else db
     run_id = store.start_run("analyze", [str(p) for p in paths])
     items = read_inputs(list(paths), max_file_bytes=settings.max_file_bytes)

@@ -9,6 +9,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from ..config import ConfigError, load_settings
 from ..pipeline import RunSummary, analyze
@@ -41,11 +42,12 @@ def print_summary(summary: RunSummary, console: Console, show_all: bool = False)
     console.print(table)
     limit = None if show_all else 20
     for rejection in summary.rejected[:limit]:
-        console.print(f"[red]rejected[/red] [{rejection.reason}] {rejection.detail}", markup=True, highlight=False)
+        # Text, not markup: a file name or a detail may contain [brackets] of its own
+        console.print(Text.assemble(("rejected ", "red"), f"[{rejection.reason}] {rejection.detail}"), soft_wrap=True)
     if limit and len(summary.rejected) > limit:
         console.print(f"... and {len(summary.rejected) - limit} more (see `narratrace report` or --verbose)")
     for err in summary.corpus_errors:
-        console.print(f"[red]corpus stage failed[/red] {err}", highlight=False)
+        console.print(Text.assemble(("corpus stage failed ", "red"), err), soft_wrap=True)
 
 
 @click.command("analyze")

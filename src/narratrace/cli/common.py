@@ -47,7 +47,7 @@ def open_db(db: str, must_exist: bool = False) -> Store:
 def output_stream(path: str | None) -> Any:
     """Standard output unless ``-o FILE`` was given."""
     if path in (None, "-"):
-        return click.get_text_stream("stdout")
+        return sys.stdout
     try:
         return open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
     except OSError as exc:

@@ -1,0 +1,102 @@
+"""The public CLI contract: commands, outputs and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from narratrace.cli import cli
+
+EN = "Convoy Reaches Ariha\n\nARIHA – A convoy of twelve trucks reached the town on 4 June 2020, officials said.\n"
+HOSTILE = ('<script>alert("x")</script> Headline\n\n=HYPERLINK("http://evil") paragraph with <img src=x '
+           'onerror=alert(1)> and "quotes" & ampersands.\n')
+
+
+def _folder(tmp_path: Path, bad: bool = False) -> Path:
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "en.txt").write_text(EN, encoding="utf-8")
+    (d / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    if bad:
+        (d / "empty.txt").write_text("", encoding="utf-8")
+    return d
+
+
+def test_analyze_exit_codes_and_summary(tmp_path: Path, db_path: str) -> None:
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["analyze", str(_folder(tmp_path)), "--db", db_path, "--no-progress"])
+    assert ok.exit_code == 0, ok.output
+    assert "articles stored  2" in ok.output and "rejected         0" in ok.output
+    d2 = tmp_path / "second"
+    d2.mkdir()
+    (d2 / "empty.txt").write_text("", encoding="utf-8")
+    (d2 / "en.txt").write_text(EN, encoding="utf-8")
+    bad = runner.invoke(cli, ["analyze", str(d2), "--db", db_path, "--no-progress"])
+    assert bad.exit_code == 1
+    assert "[empty]" in bad.output and "empty.txt: file is empty" in bad.output
+    assert "already stored   1" in bad.output
+
+
+def test_usage_errors_exit_2(tmp_path: Path, db_path: str) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["analyze"]).exit_code == 2
+    missing_db = runner.invoke(cli, ["export", "--db", str(tmp_path / "nope.db")])
+    assert missing_db.exit_code == 2 and "narratrace analyze" in missing_db.output
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text('[pipeline]\nanalysers = ["nope.v9"]\n', encoding="utf-8")
+    res = runner.invoke(cli, ["analyze", str(tmp_path), "--db", db_path, "--config", str(cfg)])
+    assert res.exit_code == 2 and "no analyser stage named 'nope.v9'" in res.output
+    res = runner.invoke(cli, ["analyze", str(tmp_path), "--db", "postgresql://u@h:port/db"])
+    assert res.exit_code == 2 and "cannot parse database URL" in res.output
+
+
+def test_export_jsonl_record_contract_and_csv(tmp_path: Path, db_path: str) -> None:
+    runner = CliRunner()
+    runner.invoke(cli, ["analyze", str(_folder(tmp_path)), "--db", db_path, "--no-progress"])
+    out = runner.invoke(cli, ["export", "--db", db_path])
+    assert out.exit_code == 0
+    records = [json.loads(line) for line in out.stdout.splitlines()]
+    assert len(records) == 2
+    required = {"id", "external_id", "source", "outlet", "lang", "title", "published", "authors", "body",
+                "comments", "removed", "entities", "attributions", "claims", "story_id", "duplicate_of",
+                "narratives", "techniques"}
+    for rec in records:
+        assert required <= set(rec)
+        assert set(rec["source"]) >= {"path", "url"}
+    en = next(r for r in records if r["title"] == "Convoy Reaches Ariha")
+    assert en["lang"] == "en" and en["published"] == "2020-06-04" and en["body"].startswith("Convoy Reaches Ariha")
+    target = tmp_path / "out.csv"
+    res = runner.invoke(cli, ["export", "--db", db_path, "--format", "csv", "-o", str(target)])
+    assert res.exit_code == 0 and target.exists() and res.stdout == ""
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert len(rows) == 2
+    hostile = next(r for r in rows if "HYPERLINK" in r["body"])
+    assert not hostile["body"].startswith("=")  # no formula injection into spreadsheets
+
+
+def test_report_escapes_article_text(tmp_path: Path, db_path: str) -> None:
+    runner = CliRunner()
+    runner.invoke(cli, ["analyze", str(_folder(tmp_path, bad=True)), "--db", db_path, "--no-progress"])
+    target = tmp_path / "report.html"
+    res = runner.invoke(cli, ["report", "--db", db_path, "-o", str(target)])
+    assert res.exit_code == 0, res.output
+    html = target.read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert "Convoy Reaches Ariha" in html and "file is empty" in html
+    assert "script-src 'none'" in html  # the CSP forbids scripts even if escaping failed
+    last = runner.invoke(cli, ["report", "--db", db_path, "--run", "last", "-o", "-"])
+    assert last.exit_code == 0 and "run 1" in last.stdout
+
+
+def test_python_dash_m_entry_point(tmp_path: Path) -> None:
+    res = subprocess.run([sys.executable, "-m", "narratrace", "--help"], capture_output=True, text=True, check=False)
+    assert res.returncode == 0
+    for command in ("analyze", "export", "report"):
+        assert command in res.stdout
