@@ -1,0 +1,55 @@
+"""The same store code on PostgreSQL (CI starts a server and sets NARRATRACE_TEST_PG_URL)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from narratrace.config import Settings
+from narratrace.pipeline import analyze
+from narratrace.store import open_store
+
+PG = os.environ.get("NARRATRACE_TEST_PG_URL")
+pytestmark = pytest.mark.skipif(not PG, reason="set NARRATRACE_TEST_PG_URL to run the PostgreSQL tests")
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    assert PG
+    name = f"nt_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        yield url
+    finally:
+        create_engine(url).dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_pipeline_on_postgres(tmp_path: Path, pg_url: str) -> None:
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a.txt").write_text("Convoy Reaches Ariha\n\nARIHA – Trucks arrived on 4 June 2020, officials said.\n",
+                             encoding="utf-8")
+    (d / "b.txt").write_text("Le convoi arrive\n\nARIHA – Les camions sont arrivés le 4 juin 2020.\n", encoding="utf-8")
+    (d / "empty.txt").write_text("", encoding="utf-8")
+    settings = Settings(analysers=("language.v1", "metadata.v1"), corpus=())
+    first = analyze([str(d)], pg_url, settings, jobs=1)
+    assert first.accepted == 2 and first.rejected_by_reason == {"empty": 1}
+    again = analyze([str(d)], pg_url, settings, jobs=1)
+    assert again.accepted == 0 and again.already_stored == 2
+    store = open_store(pg_url)
+    assert store.schema_version() == store.latest_schema_version()
+    arts = {a.lang: a for a in store.iter_articles(order="published")}
+    assert arts["fr"].published == "2020-06-04" and arts["en"].title == "Convoy Reaches Ariha"
+    assert len(store.rejections(first.run_id)) == 1 and len(store.rejections()) == 2  # one per run
+    store.close()
