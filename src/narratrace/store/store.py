@@ -22,7 +22,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, IntegrityError
 
 from ..records import Article, Rejection, article_from_dict, to_dict
 from . import schema
@@ -74,6 +74,7 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.url = engine.url
+        self._next_seq: int | None = None
 
     # -- schema -------------------------------------------------------------------
     def migrate(self) -> None:
@@ -156,25 +157,41 @@ class Store:
     def add_article(self, article: Article, run_id: int, pending: Sequence[str] = ()) -> bool:
         """Store one article in one transaction. False if its content is already stored.
 
-        ``pending`` names the corpus stages that still have to see this article.
+        ``pending`` names the corpus stages that still have to see this article. The
+        content hash is unique in the table, so a concurrent writer storing the same
+        content makes this insert fail cleanly instead of storing it twice.
         """
-        with self.engine.begin() as conn:
-            exists = conn.execute(
-                select(schema.articles.c.id).where(
-                    schema.articles.c.content_hash == article.content_hash
-                )
-            ).scalar()
-            if exists is not None:
-                return False
-            seq = (conn.execute(select(func.max(schema.articles.c.seq))).scalar() or 0) + 1
-            conn.execute(insert(schema.articles).values(**self._row(article), run_id=run_id, seq=seq, created_at=_now()))
-            self._write_mentions(conn, article)
-            self._write_matches(conn, article)
-            if pending:
-                conn.execute(
-                    insert(schema.pending), [{"article_id": article.id, "stage": s, "seq": seq} for s in pending]
-                )
-            return True
+        for _attempt in range(2):
+            seq = self._take_seq()
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(
+                        insert(schema.articles).values(
+                            **self._row(article), run_id=run_id, seq=seq, created_at=_now()
+                        )
+                    )
+                    self._write_mentions(conn, article)
+                    self._write_matches(conn, article)
+                    if pending:
+                        conn.execute(
+                            insert(schema.pending),
+                            [{"article_id": article.id, "stage": s, "seq": seq} for s in pending],
+                        )
+                return True
+            except IntegrityError:
+                self._next_seq = None  # another writer may have moved on: re-read, then decide
+                if self.has_content(article.content_hash) is not None:
+                    return False
+        raise StoreError(f"could not store article {article.id}: conflicting writes")
+
+    def _take_seq(self) -> int:
+        """Arrival order. Read once, then counted here: one query less per article."""
+        if self._next_seq is None:
+            with self.engine.connect() as conn:
+                self._next_seq = (conn.execute(select(func.max(schema.articles.c.seq))).scalar() or 0) + 1
+        seq = self._next_seq
+        self._next_seq += 1
+        return seq
 
     def pending(self, stage: str) -> list[str]:
         """Ids of stored articles the corpus stage has not processed yet, in arrival order."""
