@@ -98,3 +98,17 @@ def test_settings_from_toml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         load_settings(cfg)
     with pytest.raises(ConfigError, match="does not exist"):
         load_settings(tmp_path / "missing.toml")
+
+
+@pytest.mark.slow
+def test_dask_executor_runs_the_same_stages(tmp_path: Path) -> None:
+    """``--scheduler local`` starts an in-process Dask cluster: same articles as inline."""
+    pytest.importorskip("distributed")
+    d = _corpus(tmp_path)
+    settings = Settings(analysers=("language.v1", "metadata.v1"), corpus=())
+    inline = analyze([str(d)], str(tmp_path / "a.db"), settings, jobs=1)
+    dask = analyze([str(d)], str(tmp_path / "b.db"), settings, scheduler="local")
+    assert dask.accepted == inline.accepted == 2 and dask.rejected_by_reason == {"empty": 1}
+    assert list(open_store(str(tmp_path / "a.db")).iter_articles()) == list(
+        open_store(str(tmp_path / "b.db")).iter_articles()
+    )
