@@ -28,9 +28,16 @@ from pathlib import Path
 from typing import Any
 
 # Per-article stages, in order. Later capabilities append their registry names here.
-DEFAULT_ANALYSERS: tuple[str, ...] = ("language.v1", "metadata.v1")
+DEFAULT_ANALYSERS: tuple[str, ...] = (
+    "language.v1",
+    "metadata.v1",
+    "narratives.v1",
+    "entities.v1",
+    "attributions.v1",
+    "claims.v1",
+)
 # Corpus-level stages run after new articles are stored, in order.
-DEFAULT_CORPUS: tuple[str, ...] = ()
+DEFAULT_CORPUS: tuple[str, ...] = ("stories.v1", "entities-index.v1")
 
 
 class ConfigError(ValueError):

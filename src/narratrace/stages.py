@@ -71,9 +71,15 @@ _REGISTRY: dict[str, dict[str, str]] = {
         "noop": "narratrace.stages:NoOpStage",
         "language.v1": "narratrace.analyse.language:LanguageStage",
         "metadata.v1": "narratrace.analyse.metadata:MetadataStage",
+        "entities.v1": "narratrace.analyse.entities:EntityStage",
+        "attributions.v1": "narratrace.analyse.attribution:AttributionStage",
+        "claims.v1": "narratrace.analyse.claims:ClaimStage",
+        "narratives.v1": "narratrace.match.stage:NarrativeStage",
     },
     "corpus": {
         "noop": "narratrace.stages:NoOpStage",
+        "entities-index.v1": "narratrace.analyse.entities.index:EntityIndexStage",
+        "stories.v1": "narratrace.stories.stage:StoriesStage",
     },
 }
 

@@ -34,7 +34,8 @@ class Mention:
 
 @functools.cache
 def _tables() -> tuple[dict[str, int], dict[str, int]]:
-    data = yaml.safe_load(resources.files("narratrace.analyse").joinpath("data/dates.yaml").read_text("utf-8"))
+    source = resources.files("narratrace.analyse").joinpath("data/dates.yaml")
+    data = yaml.safe_load(source.read_text("utf-8"))
     months: dict[str, int] = {}
     weekdays: dict[str, int] = {}
     for table in data["months"].values():
@@ -49,11 +50,12 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     months, weekdays = _tables()
     month = "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
     day_first = re.compile(
-        rf"\b(?P<d>[0-3]?\d)(?:er|st|nd|rd|th)?\s+(?:de\s+)?(?P<m>{month})\.?(?:\s+(?:de\s+)?(?P<y>(?:19|20)\d\d))?\b",
+        rf"\b(?P<d>[0-3]?\d)(?:er|st|nd|rd|th|\.)?\s+(?:de\s+)?(?P<m>{month})\.?(?:\s+(?:de\s+)?(?P<y>(?:19|20)\d\d))?\b",
         re.IGNORECASE,
     )
     month_first = re.compile(
-        rf"\b(?P<m>{month})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>(?:19|20)\d\d))?", re.IGNORECASE
+        rf"\b(?P<m>{month})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>(?:19|20)\d\d))?",
+        re.IGNORECASE,
     )
     weekday = re.compile(rf"\b(?P<w>{'|'.join(weekdays)})\b", re.IGNORECASE)
     return day_first, month_first, weekday
@@ -125,7 +127,9 @@ def normalise_date(value: str | None, lang: str | None = None) -> str | None:
     languages = [lang] if lang else None
     try:
         parsed = dateparser.parse(
-            value[:100], languages=languages, settings={"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
+            value[:100],
+            languages=languages,
+            settings={"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False},
         )
     except (ValueError, OverflowError, LookupError):
         return None

@@ -14,16 +14,20 @@ from ..records import Comment
 
 _AUTHOR = re.compile(r"^[\w@][\w .'’@_-]{0,38}$")
 _SENTENCE_END = re.compile(r"[.!?…:;,)\"”»]$")
+_INITIAL = re.compile(r"\s[A-Z]\.$")  # "Mira K.": a name cut to an initial, not a sentence
 
 
 def looks_like_author(line: str) -> bool:
     words = line.split()
-    if not 1 <= len(words) <= 5 or not _AUTHOR.match(line) or _SENTENCE_END.search(line):
+    if not 1 <= len(words) <= 5 or not _AUTHOR.match(line):
+        return False
+    if _SENTENCE_END.search(line) and not _INITIAL.search(line):
         return False
     if line[0].isdigit():
         return False
     # names and handles start with a capital or are a single handle-like token
-    return line[0].isupper() or line[0] == "@" or (len(words) == 1 and any(c.isdigit() or c == "_" for c in line))
+    handle = len(words) == 1 and any(c.isdigit() or c == "_" for c in line)
+    return line[0].isupper() or line[0] == "@" or handle
 
 
 def split_comments(lines: list[tuple[int, str]]) -> list[Comment]:

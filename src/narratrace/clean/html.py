@@ -3,8 +3,11 @@
 trafilatura's ``bare_extraction`` keeps comments apart from the text (plain
 ``extract`` would append them); it flattens them without authors, so authored
 comments are read from the usual comment layouts first (``data/html.yaml``) and the
-flattened text is the fallback. The extracted text then goes through the same line
-rules as pasted text, because share bars and "Read more" links survive extraction.
+flattened text is the fallback. Page furniture (menus, share bars, captions, related
+boxes, comment forms) is taken out by markup first and recorded (``markup.py``);
+fragments from feeds and JSONL skip trafilatura, which needs a whole page. The
+extracted text then goes through the same line rules as pasted text, because share
+bars and "Read more" links survive extraction.
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from importlib import resources
 from typing import Any
 
 import yaml
-from lxml import html as lxml_html
+from lxml import html as lxml_html  # type: ignore[import-untyped]
 
 from ..records import Comment
+from .markup import block_text, is_fragment, prune
 
 MAX_TREE = 200_000  # elements; a hostile page with millions of nodes is cut, not parsed forever
 
@@ -31,10 +35,11 @@ class HtmlExtract:
     authors: list[str] = field(default_factory=list)
     sitename: str | None = None
     url: str | None = None
+    debris: list[tuple[str, str]] = field(default_factory=list)  # (kind, text) taken out by markup
 
 
 @functools.cache
-def _layouts() -> list[dict[str, str]]:
+def _layouts() -> list[dict[str, Any]]:
     data = yaml.safe_load(resources.files("narratrace.clean").joinpath("data/html.yaml").read_text("utf-8"))
     return list(data["layouts"])
 
@@ -58,11 +63,16 @@ def authored_comments(page: str) -> list[Comment]:
         return []
     for layout in _layouts():
         found = tree.xpath(layout["comment"])
+        author_paths = layout["author"] if isinstance(layout["author"], list) else [layout["author"]]
         members = set(found)
         comments: list[Comment] = []
         for node in found:
             texts = [t for t in node.xpath(layout["text"]) if _owner(t, members) is node]
-            authors = [a for a in node.xpath(layout["author"]) if _owner(a, members) is node]
+            authors: list[Any] = []
+            for path in author_paths:
+                authors = [a for a in node.xpath(path) if _owner(a, members) is node]
+                if authors:
+                    break
             text = _text_of(texts[:1])
             author = _text_of(authors[:1]).split("\n")[0][:120] or None
             if text:
@@ -83,11 +93,29 @@ def _config() -> Any:
     return config
 
 
+def _parse(page: str, fragment: bool) -> Any:
+    try:
+        if fragment:
+            return lxml_html.fragment_fromstring(page, create_parent="div")
+        return lxml_html.document_fromstring(page)
+    except (ValueError, lxml_html.etree.ParserError):
+        return None
+
+
 def extract_html(page: str, url: str | None = None) -> HtmlExtract | None:
+    """Furniture out by markup first, then trafilatura (whole pages) or direct text (fragments)."""
     import trafilatura
 
+    comments = authored_comments(page)
+    fragment = is_fragment(page)
+    tree = _parse(page, fragment)
+    if tree is None:
+        return None
+    debris = prune(tree, keep_comments=not comments)
+    if fragment:
+        return HtmlExtract(text=block_text(tree), title=None, comments=comments, url=url, debris=debris)
     doc = trafilatura.bare_extraction(
-        page,
+        lxml_html.tostring(tree, encoding="unicode"),
         url=url,
         include_comments=True,
         with_metadata=True,
@@ -96,10 +124,12 @@ def extract_html(page: str, url: str | None = None) -> HtmlExtract | None:
         config=_config(),
     )
     if doc is None:
-        return None
+        body = tree.find("body")
+        text = block_text(body) if body is not None else ""
+        return HtmlExtract(text=text, title=None, comments=comments, url=url, debris=debris)
     data: dict[str, Any] = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    text = data.get("text") or ""
-    comments = authored_comments(page)
+    lines = str(data.get("text") or "").split("\n")
+    text = "\n\n".join(line for line in lines if line.strip())  # one line per paragraph
     if not comments and data.get("comments"):
         comments = [Comment(author=None, text=c) for c in str(data["comments"]).split("\n") if c.strip()]
     authors = [a.strip() for a in str(data.get("author") or "").split(";") if a.strip()]
@@ -111,4 +141,5 @@ def extract_html(page: str, url: str | None = None) -> HtmlExtract | None:
         authors=authors,
         sitename=data.get("sitename") or None,
         url=data.get("url") or url,
+        debris=debris,
     )

@@ -47,16 +47,19 @@ class RuleCleaner:
         warnings: list[str] = []
         published, published_source = item.date, "input" if item.date else None
         outlet, title = item.outlet, item.title
-        authors: list[str] = []
+        # a reader's author field (a feed's dc:creator), once RawItem carries one
+        authors: list[str] = [str(a).strip() for a in getattr(item, "authors", None) or () if str(a).strip()]
         if item.html and item.html.strip():
             extract = extract_html(item.html, url=item.source.url)
             if extract is None or not (extract.text.strip() or extract.title or item.title):
-                return Rejection(item.source, "no_text", f"{self._where(item)}: no article text found in the HTML")
+                reason = f"{self._where(item)}: no article text found in the HTML"
+                return Rejection(item.source, "no_text", reason)
             cleaned = self.text_cleaner.clean(extract.text)
+            self.text_cleaner.absorb(cleaned, extract.debris)
             comments = list(extract.comments) + cleaned.comments
             title = title or extract.title or cleaned.title
             outlet = outlet or extract.sitename
-            authors = extract.authors
+            authors = authors + [a for a in extract.authors if a not in authors]
             if not published and extract.date:
                 published, published_source = extract.date, "metadata"
         elif item.text and item.text.strip():

@@ -1,11 +1,12 @@
 """Cleaning pasted web text: the article body apart from everything around it.
 
-The page is read line by line through four phases: the *lead* (section labels,
-kickers, widgets before the headline), the *body*, the reader-*comments* thread and
-the *footer* (disclaimers, copyright). Line rules from ``data/rules.yaml`` remove
-debris in any phase; a line that opens the comments or the footer switches phase,
-so a long thread or a legal notice goes as a whole without a rule per sentence.
-Nothing is dropped silently: each removed line is kept in ``removed`` with its kind.
+The page is read line by line through four phases: the *lead* (site name, menu,
+section labels before the headline, see ``lead.py``), the *body*, the reader-*comments*
+thread and the *footer* (disclaimers, copyright). Line rules from ``data/rules.yaml``
+and widget rows (``widgets.py``) remove debris in any phase; a line that opens the
+comments or the footer switches phase, so a long thread or a legal notice goes as a
+whole without a rule per sentence. Nothing is dropped silently: each removed line is
+kept in ``removed`` with its kind.
 """
 
 from __future__ import annotations
@@ -16,19 +17,29 @@ from dataclasses import dataclass, field
 
 from ..records import Comment, Removed
 from .comments import split_comments
-from .rules import Rule, default_rules
+from .lead import DATELINE, headline_like, plan_lead
+from .rules import Rule, RuleSet, default_rules
+from .widgets import items, widget_kind
 
 # "date 2018-10 Depuis que ..." : page metadata glued to the first paragraph.
 _LEADING_DATE = re.compile(r"^\s*date\s*:?\s*(\d{4}(?:-\d{2}(?:-\d{2})?)?)\s+(?=\S)", re.IGNORECASE)
 # "LIGHTS, CAMERA, ACTION: Previous ..." : an all-caps kicker opening a photo caption.
 _CAPS_KICKER = re.compile(r"^[A-Z][A-Z0-9 ,'’&!.-]{5,60}:\s+\S")
-# "DAMASCUS – ...", "MOSCOU, 29 mars (Sputnik) – ..." : a dateline opening the story.
-_DATELINE = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý'’ .-]{2,40}(?:,[^–—\n]{1,40})?\s*(?:\([^)]{1,30}\))?\s*[–—-]\s")
+# "..., le 5 février 2020." : a one-sentence photo caption ends on the day it was taken.
+_DATED_CAPTION = re.compile(
+    r"^[^.!?]{10,250},\s(?:le\s|on\s|am\s|el\s)?(?:\d{1,2}(?:er)?\.?\s[^\W\d]{3,10}|[^\W\d]{3,10}\s\d{1,2}),?\s(?:de\s)?(?:19|20)\d\d\.?$"
+)
+# "MOSCOW, March 29 (TASS) – ..." : the agency a story comes from (weakest outlet evidence).
+_AGENCY = re.compile(
+    r"^[A-ZÀ-Ý][A-ZÀ-Ý'’ .-]{2,40},[^()–—\n]{1,40}\((?P<agency>[A-Z][\w .-]{1,24})\)\s*[–—-]\s"
+)
 _DOMAIN = re.compile(r"\b([A-Z][\w-]{2,40}\.(?:ca|com|net|org|fr|info|ru|eu|be|ch|news))\b")
-_TERMINAL = re.compile(r"[.!?…»”\"']\s*$")
-_FOOTER_FROM = 0.5
+_FOOTER_FROM = 0.5  # a footer marker counts only in the second half of the text
+_RELATED_ITEM_MAX = 200
 # Debris in which a site names itself ("Mondialisation.ca contient du matériel ...").
-_SELF_REFERENCE_KINDS = {"copyright", "disclaimer", "contact", "support_prompt", "donation"}  # a footer marker counts only in the second half of the text
+_SELF_REFERENCE_KINDS = {"copyright", "disclaimer", "contact", "support_prompt", "donation"}
+# Ranks of outlet evidence without a rule of their own (rules carry theirs).
+RANK_SITE_NAME, RANK_DOMAIN, RANK_TRANSLATOR, RANK_AGENCY = 2, 2, 4, 5
 
 
 @dataclass
@@ -40,6 +51,12 @@ class CleanText:
     authors: list[str] = field(default_factory=list)
     outlets: list[str] = field(default_factory=list)  # self-references, strongest first
     date: str | None = None  # from page metadata in the text
+    outlet_evidence: list[tuple[int, str]] = field(default_factory=list)  # (rank, name) in reading order
+
+    def add_outlet(self, name: str, rank: int) -> None:
+        name = name.strip(" \t:–-")
+        if name and all(n != name for _, n in self.outlet_evidence):
+            self.outlet_evidence.append((rank, name))
 
 
 def normalise(text: str) -> str:
@@ -52,28 +69,41 @@ def _norm_key(line: str) -> str:
     return re.sub(r"\W+", " ", line).strip().lower()
 
 
-def _headline_like(line: str) -> bool:
-    if len(line) > 250 or re.search(r"[.,;]\W*$", line):
-        return False  # headlines do not end like sentences
-    inner = line.rstrip(".!?… ")
-    return len(re.findall(r"[.!?](?:\s|$)", inner)) == 0 and len(line.split()) >= 2
-
-
 class TextCleaner:
     def __init__(self, rules: tuple[Rule, ...] | None = None) -> None:
         rules = rules or default_rules()
-        self.line_rules = [r for r in rules if r.where == "line"]
-        self.lead_rules = [r for r in rules if r.where == "lead"]
-        self.comment_markers = [r for r in rules if r.where == "comments"]
-        self.footer_markers = [r for r in rules if r.where == "footer"]
+        self.line_rules = RuleSet([r for r in rules if r.where == "line"])
+        self.lead_rules = RuleSet([r for r in rules if r.where == "lead"])
+        self.comment_markers = RuleSet([r for r in rules if r.where == "comments"])
+        self.thread_rules = RuleSet([r for r in rules if r.where == "thread"])
+        self.footer_markers = RuleSet([r for r in rules if r.where == "footer"])
 
     @staticmethod
-    def _first(rules: list[Rule], line: str) -> tuple[Rule, re.Match[str]] | None:
-        for rule in rules:
-            m = rule.match(line)
-            if m:
-                return rule, m
-        return None
+    def _first(rules: RuleSet, line: str) -> tuple[Rule, re.Match[str]] | None:
+        return rules.first(line)
+
+    def _claimed(self, line: str) -> bool:
+        """A debris rule takes this line wherever it stands in the lead."""
+        return bool(
+            self._first(self.line_rules, line) or self._first(self.lead_rules, line) or widget_kind(line)
+        )
+
+    def classify(self, line: str) -> tuple[Rule, re.Match[str]] | None:
+        """The line rule that takes one piece of text (used for debris found in markup)."""
+        return self._first(self.line_rules, line)
+
+    def absorb(self, out: CleanText, pieces: list[tuple[str, str]]) -> None:
+        """Record debris found in markup: each item under the kind its text rule gives, else the markup's."""
+        for kind, piece in pieces:
+            parts = [piece] if kind in ("caption", "photo_credit") else items(piece)
+            for part in parts:
+                hit = self.classify(part)
+                if hit:
+                    self._harvest(out, hit[1], hit[0])
+                    out.removed.append(Removed(hit[0].kind, part))
+                else:
+                    out.removed.append(Removed(kind, part))
+        out.outlets = [name for _, name in sorted(out.outlet_evidence, key=lambda e: e[0])]
 
     def clean(self, raw: str, title_hint: str | None = None) -> CleanText:
         text = normalise(raw)
@@ -84,15 +114,17 @@ class TextCleaner:
             out.date = m.group(1)
             text = text[m.end() :]
         lines = text.split("\n")
+        plan = plan_lead(lines, self._claimed)
         total = max(1, sum(len(x) + 1 for x in lines))
         pos = 0
-        phase = "lead"
+        phase = "lead" if plan.headline is not None else "body"
         headline_key: str | None = None
         paragraphs: list[list[str]] = [[]]
         thread: list[tuple[int, str]] = []
         footer_kind = "disclaimer"
         gap = 0
         body_lines_seen = 0
+        related_open = False
         for index, raw_line in enumerate(lines):
             pos += len(raw_line) + 1
             line = raw_line.strip()
@@ -115,12 +147,19 @@ class TextCleaner:
                     out.removed.append(Removed(footer_kind, line))
                     phase = "footer"
                     continue
+            if hit is None and phase == "comments":
+                hit = self._first(self.thread_rules, line) or self._first(self.comment_markers, line)
             if hit:
                 rule, match = hit
-                self._harvest(out, match, rule.kind)
+                self._harvest(out, match, rule, dated=phase in ("lead", "body"))  # not a comment's timestamp
                 out.removed.append(Removed(rule.kind, line))
+                related_open = rule.kind == "related_link" and self._heading_only(line, match)
                 if phase in ("lead", "body") and paragraphs[-1]:
                     paragraphs.append([])
+                continue
+            widget = widget_kind(line)
+            if widget:
+                out.removed.append(Removed(widget, line))
                 continue
             if phase == "comments":
                 thread.append((line_gap, line))
@@ -130,41 +169,65 @@ class TextCleaner:
                 if footer_kind in _SELF_REFERENCE_KINDS:
                     self._harvest_domains(out, line)
                 continue
+            if related_open and len(line) <= _RELATED_ITEM_MAX and headline_like(line):
+                out.removed.append(Removed("related_link", line))  # an item of a "Related:" list
+                continue
+            related_open = False
             if phase == "lead":
+                if index in plan.labels:
+                    kind, outlet = plan.labels[index]
+                    out.removed.append(Removed(kind, line))
+                    if outlet:
+                        out.add_outlet(outlet, RANK_SITE_NAME)
+                    continue
                 lead = self._first(self.lead_rules, line)
                 if lead:
+                    self._harvest(out, lead[1], lead[0])
                     out.removed.append(Removed(lead[0].kind, line))
                     continue
                 phase = "body"
-                if _headline_like(line):
+                if index == plan.headline:
                     out.title = line
                     headline_key = _norm_key(line)
                 paragraphs[-1].append(line)
                 paragraphs.append([])
                 continue
             # body
-            key = _norm_key(line)
-            if headline_key and key == headline_key:
+            if headline_key and len(line) <= 2 * len(headline_key) + 10 and _norm_key(line) == headline_key:
                 out.removed.append(Removed("duplicate_headline", line))
                 continue
             body_lines_seen += 1
-            if body_lines_seen <= 3 and _CAPS_KICKER.match(line) and self._dateline_follows(lines, index):
+            if body_lines_seen <= 3 and self._caption_like(line) and self._dateline_follows(lines, index):
                 out.removed.append(Removed("caption", line))
                 continue
+            if body_lines_seen <= 3:
+                agency = _AGENCY.match(line)
+                if agency:
+                    out.add_outlet(agency.group("agency"), RANK_AGENCY)
             paragraphs[-1].append(line)
         out.comments = split_comments(thread)
         out.body = "\n\n".join("\n".join(p) for p in paragraphs if p)
         if out.title is None:
             out.title = title_hint.strip() if title_hint and title_hint.strip() else None
         self._translator_outlet(out)
+        out.outlets = [name for _, name in sorted(out.outlet_evidence, key=lambda e: e[0])]
         return out
+
+    @staticmethod
+    def _heading_only(line: str, match: re.Match[str]) -> bool:
+        """"More on this topic:" opens a list of linked headlines; "Read also: X" is one link."""
+        return len(line[match.end() :].strip(" :|–-")) == 0
+
+    @staticmethod
+    def _caption_like(line: str) -> bool:
+        return bool(_CAPS_KICKER.match(line) or _DATED_CAPTION.match(line))
 
     @staticmethod
     def _dateline_follows(lines: list[str], index: int) -> bool:
         seen = 0
         for nxt in lines[index + 1 :]:
             if nxt.strip():
-                if _DATELINE.match(nxt.strip()):
+                if DATELINE.match(nxt.strip()):
                     return True
                 seen += 1
                 if seen >= 2:
@@ -172,23 +235,22 @@ class TextCleaner:
         return False
 
     @staticmethod
-    def _harvest(out: CleanText, match: re.Match[str], kind: str) -> None:
+    def _harvest(out: CleanText, match: re.Match[str], rule: Rule, dated: bool = True) -> None:
         groups = match.groupdict()
         outlet = (groups.get("outlet") or "").strip()
-        if outlet and outlet not in out.outlets:
-            out.outlets.insert(0, outlet)
+        if outlet:
+            out.add_outlet(outlet, rule.rank)
         if groups.get("author") and groups["author"].strip() not in out.authors:
             out.authors.append(groups["author"].strip())
-        if groups.get("date") and not out.date:
-            out.date = groups["date"]
-        if kind in _SELF_REFERENCE_KINDS:
+        if dated and groups.get("date") and not out.date:
+            out.date = groups["date"].strip()
+        if rule.kind in _SELF_REFERENCE_KINDS:
             TextCleaner._harvest_domains(out, match.string)
 
     @staticmethod
     def _harvest_domains(out: CleanText, line: str) -> None:
         for dom in _DOMAIN.findall(line):
-            if dom not in out.outlets:
-                out.outlets.append(dom)
+            out.add_outlet(dom, RANK_DOMAIN)
 
     @staticmethod
     def _translator_outlet(out: CleanText) -> None:
@@ -196,5 +258,5 @@ class TextCleaner:
         tail = out.body[-600:]
         m = re.search(r"^(?:traduction|translation)\s*:\s*(\S[^\n]{1,60})$", tail,
                       re.IGNORECASE | re.MULTILINE)
-        if m and m.group(1).strip() not in out.outlets:
-            out.outlets.append(m.group(1).strip())
+        if m:
+            out.add_outlet(m.group(1), RANK_TRANSLATOR)

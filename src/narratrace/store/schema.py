@@ -157,3 +157,55 @@ factchecks = Table(
     Column("verdict", String(64)),
     Column("data", JSON),
 )
+
+# -- narratives issue (migration 0004) ------------------------------------------------
+# What `narratrace watch` has already taken from each source, so a restart neither
+# re-ingests nor skips items.
+watch_items = Table(
+    "watch_items",
+    metadata,
+    Column("source", String(1024), primary_key=True),
+    Column("item_key", String(512), primary_key=True),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+    Column("article_id", String(40)),
+)
+
+# Alerts are written before they are delivered; delivery is marked afterwards, so an
+# interrupted watch re-sends undelivered alerts and never sends one twice once marked.
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(256), nullable=False, unique=True),
+    Column("kind", String(32), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("delivered_at", DateTime(timezone=True)),
+    Column("payload", JSON, nullable=False),
+)
+
+# Candidate narratives found by discovery (recomputed by `narratives candidates`).
+narrative_candidates = Table(
+    "narrative_candidates",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("label", Text, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("data", JSON, nullable=False),
+)
+
+# Links from a stored article's claim to an imported fact-check (entities/claims issue).
+# Rewritten per article by `narratrace factchecks link`; the claim is named by its span.
+claim_matches = Table(
+    "claim_matches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(40), ForeignKey("articles.id"), nullable=False),
+    Column("claim_start", Integer, nullable=False),
+    Column("claim_end", Integer, nullable=False),
+    Column("factcheck_id", String(256), nullable=False),
+    Column("rank", Integer, nullable=False),
+    Column("score", Float, nullable=False),
+    Index("ix_claim_matches_article", "article_id"),
+    Index("ix_claim_matches_factcheck", "factcheck_id"),
+)

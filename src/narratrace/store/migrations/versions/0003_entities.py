@@ -1,4 +1,4 @@
-"""entities (reserved for the entities capability; empty until it needs schema changes)
+"""entities: claim_matches (article claims linked to imported fact-checks)
 
 Revision ID: 0003
 Revises: 0002
@@ -16,8 +16,23 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table(
+        'claim_matches',
+        sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column('article_id', sa.String(length=40), nullable=False),
+        sa.Column('claim_start', sa.Integer(), nullable=False),
+        sa.Column('claim_end', sa.Integer(), nullable=False),
+        sa.Column('factcheck_id', sa.String(length=256), nullable=False),
+        sa.Column('rank', sa.Integer(), nullable=False),
+        sa.Column('score', sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(['article_id'], ['articles.id']),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    op.create_index('ix_claim_matches_article', 'claim_matches', ['article_id'])
+    op.create_index('ix_claim_matches_factcheck', 'claim_matches', ['factcheck_id'])
 
 
 def downgrade() -> None:
-    pass
+    op.drop_index('ix_claim_matches_factcheck', table_name='claim_matches')
+    op.drop_index('ix_claim_matches_article', table_name='claim_matches')
+    op.drop_table('claim_matches')

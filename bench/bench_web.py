@@ -1,0 +1,340 @@
+"""Load benchmark of the REST API: list and search endpoints over 100,000 stored articles.
+
+    python bench/bench_web.py --db /tmp/bench-web.db --articles 100000 --clients 20 --seconds 20
+
+1. Builds a synthetic store once (bulk inserts through the store's schema, so the FTS
+   triggers, indexes and tables are the real ones; random unit vectors stand in for
+   the encoder's, which changes nothing for speed).
+2. Starts ``narratrace serve`` in a subprocess on 127.0.0.1.
+3. From this (second) process, drives ``--clients`` concurrent clients in closed loop
+   for ``--seconds`` per scenario and prints median / p95 latency, throughput and errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+WORDS_EN = [
+    "ministry",
+    "defence",
+    "army",
+    "rebels",
+    "chemical",
+    "attack",
+    "video",
+    "rescue",
+    "hospital",
+    "village",
+    "province",
+    "border",
+    "convoy",
+    "drone",
+    "strike",
+    "ceasefire",
+    "talks",
+    "envoy",
+    "sanctions",
+    "report",
+    "witness",
+    "footage",
+    "warehouse",
+    "chlorine",
+    "evacuation",
+    "shelling",
+    "airport",
+    "refinery",
+    "pipeline",
+    "election",
+    "protest",
+    "court",
+    "minister",
+    "general",
+]
+WORDS_FR = [
+    "ministère",
+    "défense",
+    "armée",
+    "rebelles",
+    "attaque",
+    "chimique",
+    "vidéo",
+    "secours",
+    "hôpital",
+    "village",
+    "province",
+    "frontière",
+    "convoi",
+    "frappe",
+    "trêve",
+    "négociations",
+    "sanctions",
+    "rapport",
+    "témoin",
+    "images",
+    "entrepôt",
+    "chlore",
+    "évacuation",
+    "bombardement",
+    "aéroport",
+    "raffinerie",
+    "élection",
+    "manifestation",
+    "tribunal",
+    "ministre",
+]
+LANGS = ("en", "fr", "de", "es", "ru")
+
+
+def build(db: str, n: int, seed: int = 7) -> None:
+    from sqlalchemy import insert
+
+    from narratrace.records import Article, Entity, NarrativeMatch, SourceRef, to_dict
+    from narratrace.store import open_store, schema
+
+    rng = random.Random(seed)
+    nprng = np.random.default_rng(seed)
+    store = open_store(db)
+    run_id = store.start_run("bench", ["synthetic"])
+    n_stories = max(1, n // 5)
+    now = dt.datetime.now(dt.UTC)
+    t0 = time.perf_counter()
+    with store.engine.begin() as conn:
+        conn.execute(
+            insert(schema.entities),
+            [
+                {
+                    "canonical_id": f"Q{k}",
+                    "canonical_name": f"Entity {k}",
+                    "type": rng.choice(["PER", "ORG", "LOC"]),
+                    "aliases": [],
+                }
+                for k in range(2000)
+            ],
+        )
+    for start in range(0, n, 5000):
+        arts, mentions, matches, vecs = [], [], [], []
+        for i in range(start, min(n, start + 5000)):
+            lang = rng.choice(LANGS)
+            words = WORDS_FR if lang == "fr" else WORDS_EN
+            body = " ".join(rng.choice(words) for _ in range(220))
+            title = " ".join(rng.choice(words) for _ in range(8)).capitalize()
+            day = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(3650))
+            ents = tuple(
+                Entity(
+                    text=w,
+                    type="ORG",
+                    canonical_id=f"Q{int(rng.paretovariate(1.2)) % 2000}",
+                    canonical_name=None,
+                    start=p,
+                    end=p + len(w),
+                )
+                for p, w in [(0, body.split(" ")[0])]
+                for _ in range(3)
+            )
+            nar = (
+                (NarrativeMatch(f"N{rng.randrange(20)}", "Narrative", round(rng.random(), 3), "promotes"),)
+                if rng.random() < 0.1
+                else ()
+            )
+            art = Article(
+                id=f"a{i:015d}",
+                content_hash=f"{i:064x}",
+                source=SourceRef(url=f"https://x{i % 300}.example/{i}"),
+                body=body,
+                title=title,
+                outlet=f"outlet-{int(rng.paretovariate(1.1)) % 300}",
+                lang=lang,
+                published=day.isoformat(),
+                story_id=f"s{int(rng.paretovariate(1.05)) % n_stories}",
+                entities=ents,
+                narratives=nar,
+            )
+            row = store._row(art) | {"run_id": run_id, "seq": i + 1, "created_at": now}
+            row["record"] = to_dict(art)
+            arts.append(row)
+            mentions += [
+                {
+                    "article_id": art.id,
+                    "canonical_id": e.canonical_id,
+                    "text": e.text,
+                    "type": e.type,
+                    "start": e.start,
+                    "end": e.end,
+                }
+                for e in ents
+            ]
+            matches += [
+                {"article_id": art.id, "narrative_id": m.id, "score": m.score, "stance": m.stance}
+                for m in nar
+            ]
+            vec = nprng.standard_normal(512).astype(np.float32)
+            vecs.append(
+                {
+                    "article_id": art.id,
+                    "model": "use-m3.v1",
+                    "dim": 512,
+                    "vector": (vec / np.linalg.norm(vec)).tobytes(),
+                }
+            )
+        with store.engine.begin() as conn:
+            conn.execute(insert(schema.articles), arts)
+            conn.execute(insert(schema.mentions), mentions)
+            if matches:
+                conn.execute(insert(schema.narrative_matches), matches)
+            conn.execute(insert(schema.vectors), vecs)
+        print(f"  {start + len(arts)} articles ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+    with store.engine.begin() as conn:
+        from sqlalchemy import func, select
+
+        a = schema.articles
+        rows = conn.execute(
+            select(
+                a.c.story_id,
+                func.count(),
+                func.min(a.c.published),
+                func.max(a.c.published),
+                func.min(a.c.title),
+            ).group_by(a.c.story_id)
+        ).all()
+        conn.execute(
+            insert(schema.stories),
+            [
+                {"id": s, "size": c, "first_date": f, "last_date": last, "title": t}
+                for s, c, f, last, t in rows
+            ],
+        )
+        conn.exec_driver_sql("ANALYZE")
+    store.close()
+
+
+def scenario_requests(name: str, rng: random.Random, cursors: list[str]) -> tuple[str, dict[str, Any]]:
+    if name == "articles":
+        choice = rng.randrange(8)
+        params: dict[str, Any] = [
+            {},
+            {"lang": rng.choice(LANGS)},
+            {"outlet": f"outlet-{rng.randrange(300)}"},
+            {"story": f"s{rng.randrange(50)}"},
+            {"narrative": f"N{rng.randrange(20)}"},
+            {"entity": f"Q{rng.randrange(40)}"},
+            {"date_from": f"{rng.randrange(2015, 2024)}-0{rng.randrange(1, 10)}", "sort": "published"},
+            {"cursor": rng.choice(cursors)} if cursors else {},
+        ][choice]
+        return "/api/articles", params
+    if name == "lists":
+        return rng.choice(["/api/stories", "/api/narratives", "/api/entities"]), {
+            "offset": rng.randrange(0, 500)
+        }
+    if name == "search-text":
+        words = rng.choice([WORDS_EN, WORDS_FR])
+        return "/api/search", {"q": " ".join(rng.sample(words, rng.choice([1, 2]))), "mode": "text"}
+    if name == "search-semantic":
+        return "/api/search", {
+            "q": f"{rng.choice(WORDS_EN)} {rng.choice(WORDS_EN)} report",
+            "mode": "semantic",
+        }
+    if name == "search-hybrid":
+        return "/api/search", {"q": f"{rng.choice(WORDS_FR)} {rng.choice(WORDS_FR)}"}
+    raise ValueError(name)
+
+
+async def run_load(base: str, name: str, clients: int, seconds: float, cursors: list[str]) -> dict[str, Any]:
+    import httpx
+
+    latencies: list[float] = []
+    errors = 0
+    stop = time.perf_counter() + seconds
+
+    async def client(k: int) -> None:
+        nonlocal errors
+        rng = random.Random(k * 7919 + len(name))
+        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+            while time.perf_counter() < stop:
+                path, params = scenario_requests(name, rng, cursors)
+                t = time.perf_counter()
+                try:
+                    resp = await http.get(path, params=params)
+                    ok = resp.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                latencies.append(time.perf_counter() - t)
+                errors += 0 if ok else 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client(k) for k in range(clients)))
+    wall = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "scenario": name,
+        "requests": len(latencies),
+        "errors": errors,
+        "median_ms": round(1000 * statistics.median(latencies), 1),
+        "p95_ms": round(1000 * latencies[int(0.95 * (len(latencies) - 1))], 1),
+        "rps": round(len(latencies) / wall, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--db", default="/tmp/bench-web.db")
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of the server")
+    parser.add_argument("--scenarios", default="articles,lists,search-text,search-semantic,search-hybrid")
+    args = parser.parse_args()
+    if not Path(args.db).exists():
+        print(f"building {args.articles} synthetic articles into {args.db}", file=sys.stderr)
+        build(args.db, args.articles)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, "-m", "narratrace", "serve", "--db", args.db, "--port", str(port)]
+    if args.workers > 1:
+        cmd += ["--workers", str(args.workers)]
+    server = subprocess.Popen(cmd, env=os.environ | {"NARRATRACE_TOKEN": ""})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        import httpx
+
+        for _ in range(600):
+            try:
+                if httpx.get(base + "/api/articles?limit=1", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        cursors, params = [], {"limit": 50}
+        for _ in range(40):  # real keyset cursors from deep pages
+            page = httpx.get(base + "/api/articles", params=params, timeout=30).json()
+            cursors.append(page["next"])
+            params["cursor"] = page["next"]
+        # load the vector matrix and the encoder once before timing
+        httpx.get(base + "/api/search", params={"q": "warm up", "mode": "semantic"}, timeout=120)
+        for name in args.scenarios.split(","):
+            result = asyncio.run(run_load(base, name, args.clients, args.seconds, cursors))
+            result |= {"articles": args.articles, "clients": args.clients, "workers": args.workers}
+            print(json.dumps(result))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,205 @@
+"""``narratrace narratives list|show|add|import|candidates|promote``: the narrative catalogue."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..match.catalogue import (
+    Catalogue,
+    CatalogueError,
+    Narrative,
+    load_catalogue,
+    read_narrative,
+    slugify,
+    unique_id,
+    write_narrative,
+)
+from .common import EXIT_OK, EXIT_REJECTED, db_option, handle_broken_pipe, open_db
+
+catalog_option = click.option(
+    "--catalog",
+    "catalog",
+    default=lambda: os.environ.get("NARRATRACE_CATALOG"),
+    show_default="$NARRATRACE_CATALOG",
+    help="Your catalogue folder, layered on top of the shipped narratives.",
+)
+
+
+def _catalogue(catalog: str | None) -> Catalogue:
+    cat = load_catalogue([catalog] if catalog else [])
+    for err in cat.errors:
+        click.echo(f"warning: {err}", err=True)
+    return cat
+
+
+def _need_folder(catalog: str | None) -> str:
+    if not catalog:
+        raise click.UsageError(
+            "where should the narrative go? Pass --catalog DIR (or set $NARRATRACE_CATALOG); "
+            "the shipped catalogue is read-only."
+        )
+    return catalog
+
+
+@click.group("narratives")
+def narratives_group() -> None:
+    """The catalogue of known narratives, their matches, and candidate new ones."""
+
+
+@narratives_group.command("list")
+@catalog_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per narrative.")
+@handle_broken_pipe
+def list_command(catalog: str | None, as_json: bool) -> None:
+    """List the narratives of the catalogue (shipped + yours)."""
+    for n in _catalogue(catalog).narratives:
+        if as_json:
+            click.echo(json.dumps({**n.to_data(), "path": n.path}, ensure_ascii=False))
+        else:
+            langs = ",".join(sorted(n.claims))
+            click.echo(f"{n.id:<36} {langs:<6} {n.first_seen or '':<8} {n.title}")
+
+
+@narratives_group.command("show")
+@click.argument("narrative_id")
+@catalog_option
+@click.option("--db", default=None, help="Also print the timeline of matching articles in this database.")
+@handle_broken_pipe
+def show_command(narrative_id: str, catalog: str | None, db: str | None) -> None:
+    """Show one narrative; with --db, a timeline of matching articles by language and outlet."""
+    n = _catalogue(catalog).get(narrative_id)
+    if n is None:
+        raise click.UsageError(f"no narrative {narrative_id!r}; see `narratrace narratives list`")
+    click.echo(f"{n.id}: {n.title}")
+    if n.summary:
+        click.echo(f"\n{n.summary}\n")
+    for lang in sorted(n.claims):
+        click.echo(f"claims [{lang}]:")
+        for c in n.claims[lang]:
+            click.echo(f"  - {c}")
+    if n.keywords:
+        click.echo("keywords: " + "; ".join(n.all_keywords()))
+    if n.entities:
+        click.echo("entities: " + "; ".join(n.entities))
+    for label, values in (("debunks", n.debunks), ("sources", n.sources)):
+        for v in values:
+            click.echo(f"{label}: {v}")
+    click.echo(f"first seen: {n.first_seen or 'unknown'}   file: {n.path}")
+    if db:
+        from ..match.views import format_timeline, narrative_timeline
+
+        store = open_db(db, must_exist=True)
+        click.echo("\ntimeline:")
+        click.echo(format_timeline(narrative_timeline(store, n.id)))
+
+
+@narratives_group.command("add")
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
+@catalog_option
+@click.option("--id", "nid", default=None, help="Narrative id (default: from the title).")
+@click.option("--title", default=None)
+@click.option("--summary", default="")
+@click.option("--claim", "claims", multiple=True, help="A core claim; repeat. Language from --lang.")
+@click.option("--lang", default="en", show_default=True, help="Language of the --claim texts.")
+@click.option("--keyword", "keywords", multiple=True)
+@click.option("--entity", "entities", multiple=True)
+@click.option("--debunk", "debunks", multiple=True, help="URL of a public debunk.")
+@click.option("--first-seen", default=None)
+@click.option("--overwrite", is_flag=True, help="Replace a narrative with the same id.")
+def add_command(file: str | None, catalog: str | None, nid: str | None, title: str | None, summary: str,
+                claims: tuple[str, ...], lang: str, keywords: tuple[str, ...], entities: tuple[str, ...],
+                debunks: tuple[str, ...], first_seen: str | None, overwrite: bool) -> None:
+    """Add a narrative from a YAML FILE or from options, into your catalogue folder."""
+    folder = _need_folder(catalog)
+    try:
+        if file:
+            n = read_narrative(Path(file))
+        else:
+            if not title or not claims:
+                raise click.UsageError("give a YAML FILE, or at least --title and one --claim")
+            taken = [x.id for x in load_catalogue([folder]).narratives]
+            n = Narrative(
+                id=nid or unique_id(slugify(title, 50), taken), title=title, summary=summary,
+                claims={lang: claims}, keywords={lang: keywords} if keywords else {},
+                entities=entities, debunks=debunks, first_seen=first_seen,
+            )
+        path = write_narrative(n, folder, overwrite=overwrite)
+    except CatalogueError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"wrote {path}")
+
+
+@narratives_group.command("import")
+@click.argument("posts", type=click.Path(exists=True, dir_okay=False))
+@click.option("--annotations", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="annotations.csv (id, summary, disproof, summary_links, disproof_links).")
+@catalog_option
+@click.option("--overwrite", is_flag=True)
+def import_command(posts: str, annotations: str | None, catalog: str | None, overwrite: bool) -> None:
+    """Import EUvsDisinfo-style cases (posts.csv [+ annotations.csv]) into your catalogue."""
+    from ..match.importer import import_cases
+
+    folder = _need_folder(catalog)
+    result = import_cases(posts, folder, annotations, overwrite=overwrite)
+    for why in result.skipped:
+        click.echo(f"skipped {why}", err=True)
+    click.echo(f"imported {len(result.written)} narrative(s) into {folder}")
+    raise SystemExit(EXIT_REJECTED if result.skipped else EXIT_OK)
+
+
+@narratives_group.command("candidates")
+@db_option
+@click.option("--threshold", type=float, default=0.72, show_default=True, help="Claim similarity to link.")
+@click.option("--min-outlets", type=int, default=2, show_default=True)
+@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@handle_broken_pipe
+def candidates_command(db: str, threshold: float, min_outlets: int, limit: int, as_json: bool) -> None:
+    """Recurring claims matching no known narrative, ranked by spread (saved for `promote`)."""
+    from ..match.discovery import refresh_candidates
+
+    store = open_db(db, must_exist=True)
+    cands = refresh_candidates(store, threshold=threshold, min_outlets=min_outlets, limit=limit)
+    if not cands:
+        click.echo("no candidate narratives (no claim recurs across outlets)", err=True)
+    for c in cands:
+        if as_json:
+            click.echo(json.dumps(c.as_dict(), ensure_ascii=False))
+            continue
+        click.echo(f"{c.id}  score {c.score:.2f}  {c.articles} articles, {len(c.outlets)} outlets, "
+                   f"langs {','.join(c.languages)}, growth {c.growth:+.2f}, "
+                   f"{c.first_seen or '?'}..{c.last_seen or '?'}")
+        for rep in c.representatives[:4]:
+            click.echo(f"    [{rep['lang']}] {rep['text'][:160]}")
+
+
+@narratives_group.command("promote")
+@click.argument("candidate_id")
+@db_option
+@catalog_option
+@click.option("--title", default=None, help="Title for the new narrative (default: its label).")
+def promote_command(candidate_id: str, db: str, catalog: str | None, title: str | None) -> None:
+    """Write a catalogue file from a candidate listed by `narratives candidates`."""
+    from ..match.discovery import candidate_to_narrative, stored_candidate
+
+    folder = _need_folder(catalog)
+    store = open_db(db, must_exist=True)
+    cand = stored_candidate(store, candidate_id)
+    if cand is None:
+        raise click.UsageError(
+            f"no candidate {candidate_id!r} in {db}; run `narratrace narratives candidates --db {db}` first"
+        )
+    taken = [n.id for n in load_catalogue([folder]).narratives]
+    try:
+        path = write_narrative(candidate_to_narrative(cand, taken, title), folder)
+    except CatalogueError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"wrote {path}; review its wording and add keywords before relying on it")
+
+
+commands: list[Any] = [narratives_group]

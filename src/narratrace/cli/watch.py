@@ -1,0 +1,90 @@
+"""``narratrace watch SOURCES...``: poll feeds and folders, ingest what is new, raise alerts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import click
+
+from ..config import ConfigError, load_settings
+from ..watch import (
+    JsonlSink,
+    NetPolicy,
+    PollReport,
+    StdoutSink,
+    WatchOptions,
+    WebhookSink,
+    parse_every,
+    watch,
+)
+from .common import db_option, open_db
+
+
+@click.command("watch")
+@click.argument("sources", nargs=-1, required=True)
+@db_option
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="TOML configuration file (default: $NARRATRACE_CONFIG, else built-in defaults).")
+@click.option("--every", default="10m", show_default=True, help="Polling interval: 30s, 10m, 1h.")
+@click.option("--once", is_flag=True, help="Poll once and exit.")
+@click.option("--narrative", "narratives", multiple=True, help="Track only these narrative ids (repeat).")
+@click.option("--stance", "stances", multiple=True, type=click.Choice(["promotes", "reports", "refutes"]),
+              help="Alert only on these stances (default: all).")
+@click.option("--min-score", type=float, default=0.0, show_default=True)
+@click.option("--story-growth", type=int, default=3, show_default=True,
+              help="Alert when a story gains this many articles within --growth-hours (0: off).")
+@click.option("--growth-hours", type=float, default=24.0, show_default=True)
+@click.option("--alerts", "alerts_file", default=None, help="Append alerts to this JSONL file.")
+@click.option("--webhook", default=None, help="POST each alert as JSON to this URL.")
+@click.option("--quiet", is_flag=True, help="Do not print alerts on standard output.")
+@click.option("--timeout", type=float, default=20.0, show_default=True, help="Seconds per request.")
+@click.option("--max-bytes", type=int, default=10 * 1024 * 1024, show_default=True,
+              help="Largest feed accepted.")
+@click.option("--allow-private", is_flag=True, help="Follow redirects to private/loopback addresses.")
+def watch_command(sources: tuple[str, ...], db: str, config_path: str | None, every: str, once: bool,
+                  narratives: tuple[str, ...], stances: tuple[str, ...], min_score: float, story_growth: int,
+                  growth_hours: float, alerts_file: str | None, webhook: str | None, quiet: bool,
+                  timeout: float, max_bytes: int, allow_private: bool) -> None:
+    """Poll RSS/Atom feeds (http/https URLs) and folders; alert on tracked narratives.
+
+    State lives in the database: restarting neither repeats nor loses items or alerts.
+    Alerts go to standard output (unless --quiet), a JSONL file and/or a webhook.
+    """
+    try:
+        settings = load_settings(config_path)
+        interval = parse_every(every)
+    except (ConfigError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from None
+    sinks: list[Any] = []
+    if not quiet:
+        sinks.append(StdoutSink())
+    if alerts_file:
+        sinks.append(JsonlSink(alerts_file))
+    if webhook:
+        sinks.append(WebhookSink(webhook, NetPolicy(timeout=timeout, allow_private=allow_private)))
+    opts = WatchOptions(
+        narratives=narratives,
+        stances=stances or ("promotes", "reports", "refutes"),
+        min_score=min_score,
+        story_growth=story_growth,
+        growth_window=dt.timedelta(hours=growth_hours),
+        net=NetPolicy(timeout=timeout, max_bytes=max_bytes, allow_private=allow_private),
+    )
+    store = open_db(db)
+
+    def report(r: PollReport) -> None:
+        stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        counts = {k: v for k, v in r.as_dict().items() if k != "errors"}
+        click.echo(f"{stamp} poll: {json.dumps(counts)}", err=True)
+        for e in r.errors:
+            click.echo(f"  error: {e}", err=True)
+
+    try:
+        watch(store, list(sources), settings, sinks, every=interval, once=once, opts=opts, on_report=report)
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+
+
+commands: list[Any] = [watch_command]

@@ -1,0 +1,275 @@
+"""Match articles to catalogue narratives: score, stance and evidence sentences.
+
+Why sentence level: a narrative is usually carried by two or three sentences of an article
+that is otherwise about an ordinary event; comparing the whole article with a claim
+drowns them. Each body sentence is embedded (multilingual USE, so a French sentence matches
+an English claim) and compared with every phrasing of every claim. Similarity alone
+confuses "neutral report on Idlib" with "staged attack in Idlib", so lexical evidence of the
+narrative's markers (keywords) and its usual actors (entities) enter a logistic
+calibration fitted on the dev split: the score is a probability-like number, and the
+threshold is chosen on data (data/matcher.yaml, docs/benchmarks.md).
+
+Cost: on large catalogues, sentences are compared first with one centroid per narrative
+and only the best ``candidates`` narratives are compared claim by claim.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+import numpy.typing as npt
+import yaml
+
+from ..embed import Encoder
+from ..records import Article, NarrativeMatch, Span
+from .catalogue import Catalogue
+from .lexicon import PhraseIndex, Sentence, fold, fold_phrase, split_sentences, tokenize
+from .stance import StanceRules, classify, find_cues
+
+Vectors = npt.NDArray[np.float32]
+_PARAMS = Path(__file__).with_name("data") / "matcher.yaml"
+MAX_BODY_CHARS = 60_000  # longer bodies are matched on their first 60k characters
+MAX_SENTENCES = 150
+
+
+@dataclass(frozen=True)
+class MatcherParams:
+    calibration: dict[str, float] = field(default_factory=dict)
+    threshold: float = 0.5
+    evidence_floor: float = 0.40
+    evidence_margin: float = 0.12
+    max_evidence: int = 3
+    max_matches: int = 5
+    candidates: int = 24
+    exact_below_claims: int = 3000
+    keyword_cap: float = 4.0
+    entity_cap: float = 4.0
+    stance: StanceRules = field(default_factory=StanceRules)
+
+    @classmethod
+    def load(cls, path: Path = _PARAMS, **overrides: Any) -> MatcherParams:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data.update({k: v for k, v in overrides.items() if v is not None})
+        stance = data.pop("stance", {}) or {}
+        rules = stance if isinstance(stance, StanceRules) else StanceRules(**stance)
+        return cls(stance=rules, **data)
+
+
+@dataclass(frozen=True)
+class Features:
+    """What the calibration sees for one (article, narrative) pair."""
+
+    s1: float  # best sentence-claim similarity
+    s2: float  # second-best sentence
+    kw: float  # distinct narrative markers found, each weighted 1/(narratives sharing it)
+    ent: float  # distinct typical entities found, weighted the same way
+
+    def as_list(self) -> list[float]:
+        return [self.s1, self.s2, self.kw, self.ent]
+
+
+def _phrase_key(phrase: str) -> str:
+    """The key ``PhraseIndex`` reports for a phrase (folded tokens, trailing ``*`` kept)."""
+    folded = fold_phrase(phrase.rstrip().rstrip("*"))
+    return folded + "*" if folded and phrase.rstrip().endswith("*") else folded
+
+
+def _cache_dir() -> Path:
+    env = os.environ.get("NARRATRACE_CACHE")
+    if env:
+        return Path(env)
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "narratrace"
+
+
+class CatalogueIndex:
+    """Claim vectors, centroids and the marker/entity phrase index of one catalogue."""
+
+    def __init__(self, catalogue: Catalogue, encoder: Encoder, use_file_cache: bool = True) -> None:
+        self.catalogue = catalogue
+        self.narratives = catalogue.narratives
+        texts: list[str] = []
+        owner: list[int] = []
+        # Phrases are indexed once by kind (k: marker, e: entity, a: anchor); each narrative
+        # keeps the set of its phrase keys, so an article's hits are intersected with the
+        # few candidate narratives only (a catalogue of 1,000 shares "Russia" a lot).
+        self.phrases = PhraseIndex()
+        self.keys: list[dict[str, frozenset[str]]] = []
+        self.kw_owners: dict[str, list[int]] = {}
+        for i, n in enumerate(self.narratives):
+            for claim in n.all_claims():
+                texts.append(claim)
+                owner.append(i)
+            keys: dict[str, frozenset[str]] = {}
+            for kind, phrases in (("k", n.all_keywords()), ("e", n.entities), ("a", n.anchors)):
+                self.phrases.add_all(phrases, kind)
+                keys[kind] = frozenset(k for k in map(_phrase_key, phrases) if k)
+            self.keys.append(keys)
+            for k in keys["k"]:
+                self.kw_owners.setdefault(k, []).append(i)
+        self.anchored = {i for i, n in enumerate(self.narratives) if n.anchors}
+        # A marker shared by many narratives ("provocation", "staged") says little about
+        # which one an article carries: weight each by 1 / number of narratives using it.
+        share: dict[str, int] = {}
+        for keys in self.keys:
+            for k in keys["k"] | keys["e"]:
+                share[k] = share.get(k, 0) + 1
+        self.weight = {k: 1.0 / v for k, v in share.items()}
+        self.owner = np.asarray(owner, dtype=np.int64)
+        self.claims = self._vectors(texts, encoder, use_file_cache)
+        dim = self.claims.shape[1] if self.claims.size else encoder.dim
+        cent = np.zeros((len(self.narratives), dim), dtype=np.float32)
+        np.add.at(cent, self.owner, self.claims)
+        norms = np.linalg.norm(cent, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        self.centroids = cent / norms
+        self.rows_of = [np.flatnonzero(self.owner == i) for i in range(len(self.narratives))]
+
+    def _vectors(self, texts: list[str], encoder: Encoder, use_file_cache: bool) -> Vectors:
+        """Claim vectors, cached to a file keyed by the claim texts and the encoder name."""
+        digest = hashlib.sha256("\0".join([encoder.name, *texts]).encode()).hexdigest()[:24]
+        path = _cache_dir() / f"catalogue-{digest}.npy"
+        if use_file_cache and path.is_file():
+            try:
+                arr = np.load(path, allow_pickle=False)
+                if arr.shape == (len(texts), encoder.dim):
+                    return np.asarray(arr, dtype=np.float32)
+            except (OSError, ValueError):
+                pass
+        arr = encoder.encode(texts) if texts else np.zeros((0, encoder.dim), dtype=np.float32)
+        if use_file_cache:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
+                np.save(tmp, arr)
+                tmp.replace(path)
+            except OSError:
+                pass  # a read-only home is fine: we just recompute next time
+        return arr
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One narrative scored for one article (kept for evaluation and tuning)."""
+
+    narrative: int
+    features: Features
+    score: float
+    sims: tuple[float, ...]  # per body sentence
+
+
+class Matcher:
+    """Scores an article against the catalogue. Thread-safe once built; pure per article."""
+
+    def __init__(self, index: CatalogueIndex, encoder: Encoder, params: MatcherParams | None = None) -> None:
+        self.index = index
+        self.encoder = encoder
+        self.params = params or MatcherParams.load()
+
+    def calibrated(self, f: Features) -> float:
+        c = self.params.calibration
+        z = (
+            c.get("bias", 0.0)
+            + c.get("w_s1", 0.0) * f.s1
+            + c.get("w_s2", 0.0) * f.s2
+            + c.get("w_kw", 0.0) * f.kw
+            + c.get("w_ent", 0.0) * f.ent
+        )
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def candidates(self, body: str, title: str | None = None) -> tuple[list[Sentence], list[Candidate], Any]:
+        """Sentences of the body, scored candidates, and the lexical context for stance."""
+        body = body[:MAX_BODY_CHARS]
+        sentences = split_sentences(body, MAX_SENTENCES)
+        texts = [s.text for s in sentences]
+        extra_title = bool(title and title.strip() and title.strip()[:80] not in body[:2000])
+        if extra_title and title:
+            texts.append(title.strip()[:600])
+        if not texts or not self.index.narratives:
+            return sentences, [], None
+        vecs = self.encoder.encode(texts)
+        folded_body = fold(body)
+        body_tokens = tokenize(folded_body)
+        folded = f"{folded_body}\n{fold(title or '')}" if extra_title else folded_body
+        tokens = tokenize(folded) if extra_title else body_tokens
+        found: dict[str, set[str]] = {"k": set(), "e": set(), "a": set()}
+        for h in self.index.phrases.find(folded, tokens):
+            for kind in h.payloads:
+                found[cast(str, kind)].add(h.key)
+        keys = self.index.keys
+        p = self.params
+        n_narr = len(self.index.narratives)
+        if len(self.index.owner) <= p.exact_below_claims:
+            cand_ids = list(range(n_narr))
+        else:
+            best = (vecs @ self.index.centroids.T).max(axis=0)
+            k = min(p.candidates, n_narr)
+            top = np.argpartition(-best, k - 1)[:k]
+            kw_count: dict[int, int] = {}
+            for key in found["k"]:
+                for i in self.index.kw_owners.get(key, []):
+                    kw_count[i] = kw_count.get(i, 0) + 1
+            with_kw = sorted(kw_count, key=lambda i: -kw_count[i])[: p.candidates]
+            cand_ids = sorted(set(int(i) for i in top) | set(with_kw))
+        cand_ids = [
+            i for i in cand_ids
+            if len(self.index.rows_of[i]) and (i not in self.index.anchored or keys[i]["a"] & found["a"])
+        ]
+        out: list[Candidate] = []
+        cues = find_cues(folded_body, body_tokens, sentences)
+        if not cand_ids:
+            return sentences, out, cues
+        rows = np.concatenate([self.index.rows_of[i] for i in cand_ids])
+        sims_all = vecs @ self.index.claims[rows].T  # (units, claims of candidates)
+        offsets = np.cumsum([0] + [len(self.index.rows_of[i]) for i in cand_ids[:-1]])
+        per_unit = np.maximum.reduceat(sims_all, offsets, axis=1)  # (units, candidates)
+        if per_unit.shape[0] > 1:
+            top2 = -np.partition(-per_unit, 1, axis=0)[:2]
+        else:
+            top2 = np.vstack([per_unit, np.zeros_like(per_unit)])
+        n_body = len(sentences)
+        body_sims = per_unit[:n_body].T.tolist()
+        weight = self.index.weight
+        for col, i in enumerate(cand_ids):
+            kw_w = sum(weight.get(t, 1.0) for t in keys[i]["k"] & found["k"])
+            ent_w = sum(weight.get(t, 1.0) for t in keys[i]["e"] & found["e"])
+            feats = Features(float(top2[0, col]), float(top2[1, col]), min(kw_w, p.keyword_cap),
+                             min(ent_w, p.entity_cap))
+            out.append(Candidate(i, feats, self.calibrated(feats), tuple(body_sims[col])))
+        return sentences, out, cues
+
+    def _evidence(self, sentences: Sequence[Sentence], sims: Sequence[float]) -> list[tuple[int, float]]:
+        p = self.params
+        if not sims:
+            return []
+        best = max(sims)
+        floor = max(p.evidence_floor, best - p.evidence_margin)
+        ranked = sorted(
+            ((i, s) for i, s in enumerate(sims) if s >= floor), key=lambda x: -x[1]
+        )[: p.max_evidence]
+        if not ranked:
+            i = int(np.argmax(sims))
+            ranked = [(i, sims[i])]
+        return sorted(ranked)
+
+    def match(self, body: str, title: str | None = None) -> tuple[NarrativeMatch, ...]:
+        sentences, cands, cues = self.candidates(body, title)
+        p = self.params
+        kept = sorted((c for c in cands if c.score >= p.threshold), key=lambda c: -c.score)
+        out: list[NarrativeMatch] = []
+        for c in kept[: p.max_matches]:
+            n = self.index.narratives[c.narrative]
+            ev = self._evidence(sentences, c.sims)
+            stance = classify(cues, ev, p.stance) if cues is not None else "reports"
+            spans = tuple(Span(sentences[i].start, sentences[i].end, sentences[i].text) for i, _ in ev)
+            out.append(NarrativeMatch(n.id, n.title, round(c.score, 4), stance, spans))
+        return tuple(out)
+
+    def __call__(self, article: Article) -> Article:
+        return article.replace(narratives=self.match(article.body, article.title))

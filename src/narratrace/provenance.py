@@ -1,0 +1,140 @@
+"""The provenance of a story: who first said it, who relayed, translated or copied it.
+
+Built from what the pipeline stored per article: ``story_id`` (stories stage),
+``published``, ``relations`` (copies and translations found by comparing texts) and
+``attributions`` (quoted speakers, cited media, credit lines such as "Traduction : X"
+or "Source : Sputnik News"). Text evidence and text comparison complement each other:
+a credit line names an origin that may not be in the corpus, a relation links two
+stored articles that name nobody.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from .records import Article
+from .store import schema
+
+if TYPE_CHECKING:
+    from .store import Store
+
+RELAY_KINDS = ("republished_from", "translated_by", "cites")
+
+
+def story_articles(store: Store, story_id: str) -> list[Article]:
+    """The articles of a story, earliest first (undated last, then arrival order)."""
+    a = schema.articles
+    query = (
+        select(a.c.id)
+        .where(a.c.story_id == story_id)
+        .order_by(a.c.published.is_(None), a.c.published, a.c.seq)
+    )
+    with store.engine.connect() as conn:
+        ids = list(conn.execute(query).scalars())
+    return store.get_articles(ids)
+
+
+def _names(article: Article) -> dict[str, str]:
+    return {e.canonical_id: e.canonical_name or e.text for e in article.entities if e.canonical_id}
+
+
+def provenance(store: Store, story_id: str) -> dict[str, Any] | None:
+    """A JSON-ready account of a story's provenance, or None for an unknown story."""
+    articles = story_articles(store, story_id)
+    if not articles:
+        return None
+    by_id = {a.id: a for a in articles}
+    speakers: Counter[str] = Counter()
+    quote_total: Counter[str] = Counter()
+    speaker_names: dict[str, str] = {}
+    first_quoted: dict[str, int] = {}
+    timeline: list[dict[str, Any]] = []
+    for pos, art in enumerate(articles):
+        names = _names(art)
+        quoted: Counter[str] = Counter()
+        credits: list[dict[str, Any]] = []
+        for att in art.attributions:
+            key = att.canonical_source or att.source
+            if att.kind == "quotes":
+                quoted[key] += 1
+                speaker_names.setdefault(key, names.get(att.canonical_source or "", att.source))
+            elif att.kind in RELAY_KINDS:
+                credits.append(
+                    {
+                        "kind": att.kind,
+                        "source": names.get(att.canonical_source or "", att.source),
+                        "canonical_source": att.canonical_source,
+                        "evidence": {"start": att.start, "end": att.end, "text": att.text},
+                    }
+                )
+        quote_total.update(quoted)
+        for key in quoted:
+            speakers[key] += 1
+            first_quoted.setdefault(key, pos)
+        relations = [
+            {
+                "kind": r.kind,
+                "article_id": r.article_id,
+                "outlet": by_id[r.article_id].outlet if r.article_id in by_id else None,
+                "score": r.score,
+            }
+            for r in art.relations
+        ]
+        role = "original"
+        if any(r["kind"] == "translated_from" for r in relations) or any(
+            c["kind"] == "translated_by" for c in credits
+        ):
+            role = "translation"
+        elif (
+            any(r["kind"] == "republished_from" for r in relations)
+            or any(c["kind"] == "republished_from" for c in credits)
+            or art.duplicate_of
+        ):
+            role = "republication"
+        timeline.append(
+            {
+                "article_id": art.id,
+                "published": art.published,
+                "outlet": art.outlet,
+                "lang": art.lang,
+                "title": art.title,
+                "role": role,
+                "relations": relations,
+                "credits": credits,
+                "quotes": [
+                    {"source": speaker_names[k], "canonical_source": k, "count": n}
+                    for k, n in quoted.most_common()
+                ],
+            }
+        )
+    # the earliest article first; within it, who is quoted in most articles, then most often
+    first_said = sorted(speakers, key=lambda k: (first_quoted[k], -speakers[k], -quote_total[k]))
+    origins = Counter(
+        c["source"] for t in timeline for c in t["credits"] if c["kind"] in ("republished_from", "cites")
+    )
+    return {
+        "story_id": story_id,
+        "articles": len(articles),
+        "first_published": {
+            "article_id": articles[0].id,
+            "outlet": articles[0].outlet,
+            "published": articles[0].published,
+        },
+        "first_said_by": [
+            {
+                "source": speaker_names[k],
+                "canonical_source": k,
+                "articles": speakers[k],
+                "quotes": quote_total[k],
+            }
+            for k in first_said[:5]
+        ],
+        "cited_origins": [{"source": s, "articles": n} for s, n in origins.most_common()],
+        "translators": sorted(
+            {c["source"] for t in timeline for c in t["credits"] if c["kind"] == "translated_by"}
+        ),
+        "timeline": timeline,
+    }

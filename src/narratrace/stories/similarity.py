@@ -1,0 +1,164 @@
+"""How much two articles tell the same story: a score in [0, 1] (1 = same story).
+
+One cosine of whole-article vectors misses what makes two reports "the same": the
+same people, places and figures, and sentences that say the same thing. The score is
+a small linear model over a few such signals, fitted on research pairs
+(``bench/eval_similarity.py --fit``) and shipped as ``data/similarity_model.json``:
+
+- ``pooled``: cosine of lead-weighted sentence vectors (as for clustering);
+- ``first``: cosine of the first sentences (headline or dateline);
+- ``align``: soft sentence alignment, the mean best match of each sentence in the
+  other text (both directions);
+- ``tokens`` / ``caps`` / ``numbers``: Jaccard overlap of transliterated word
+  prefixes, of capitalised words (names) and of numbers;
+- ``tfidf``: TF-IDF cosine of the word prefixes, with document frequencies taken
+  from the texts of the batch being scored (so a batch of pairs scores better than
+  pairs scored one at a time, where every word weighs the same).
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+from anyascii import anyascii
+
+from ..embed.encoder import Encoder, Vectors, get_encoder
+from ..embed.pooling import chunk_weights, split_sentences
+
+MAX_CHARS = 20_000
+MAX_SENTENCES = 60
+FEATURES = ("pooled", "first", "align", "tokens", "caps", "numbers", "tfidf")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Pair:
+    pair_id: str
+    text1: str
+    text2: str
+    lang1: str | None = None
+    lang2: str | None = None
+
+
+@dataclass(frozen=True)
+class _Doc:
+    sentences: Vectors
+    tokens: tuple[str, ...]
+    caps: frozenset[str]
+    numbers: frozenset[str]
+
+
+def _words(text: str) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
+    folded = anyascii(text[:MAX_CHARS])
+    tokens: list[str] = []
+    caps: set[str] = set()
+    numbers: set[str] = set()
+    for match in _WORD.finditer(folded):
+        word = match.group()
+        low = word.lower()
+        if low.isdigit():
+            numbers.add(low)
+            tokens.append(low)
+        elif len(low) >= 3:
+            tokens.append(low[:4])
+            if word[0].isupper():
+                caps.add(low[:5])
+    return tuple(tokens), frozenset(caps), frozenset(numbers)
+
+
+def _docs(encoder: Encoder, texts: Sequence[str]) -> list[_Doc]:
+    pieces: list[list[str]] = []
+    for text in texts:
+        sents = [c.text for c in split_sentences(text[:MAX_CHARS])][:MAX_SENTENCES]
+        pieces.append(sents or [""])
+    flat = [s for sents in pieces for s in sents]
+    vecs = encoder.encode(flat)
+    out: list[_Doc] = []
+    pos = 0
+    for text, sents in zip(texts, pieces, strict=True):
+        tokens, caps, numbers = _words(text)
+        out.append(_Doc(vecs[pos : pos + len(sents)], tokens, caps, numbers))
+        pos += len(sents)
+    return out
+
+
+def _pooled(sentences: Vectors) -> Vectors:
+    weights = chunk_weights(len(sentences), 3.0)
+    weights[0] *= 3.0
+    vec = weights @ sentences
+    return np.asarray(vec / max(float(np.linalg.norm(vec)), 1e-9), dtype=np.float32)
+
+
+def _jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:
+    return len(a & b) / max(1, len(a | b))
+
+
+def _tfidf(doc: _Doc, df: collections.Counter[str], n_docs: int) -> dict[str, float]:
+    counts = collections.Counter(doc.tokens)
+    vec = {w: (1 + math.log(c)) * math.log((n_docs + 1) / (df[w] + 1)) for w, c in counts.items()}
+    norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
+    return {w: x / norm for w, x in vec.items()}
+
+
+def pair_features(pairs: Sequence[Pair], encoder: Encoder | None = None) -> np.ndarray:
+    """An (n, len(FEATURES)) array of the signals above."""
+    enc = encoder or get_encoder()
+    texts = sorted({p.text1 for p in pairs} | {p.text2 for p in pairs})
+    docs = dict(zip(texts, _docs(enc, texts), strict=True))
+    df: collections.Counter[str] = collections.Counter()
+    for doc in docs.values():
+        df.update(set(doc.tokens))
+    n_docs = max(len(docs), 10)  # tiny batches: no word is "common"
+    tfidf = {t: _tfidf(d, df, n_docs) for t, d in docs.items()}
+    rows = []
+    for pair in pairs:
+        a, b = docs[pair.text1], docs[pair.text2]
+        sim = a.sentences @ b.sentences.T
+        va, vb = tfidf[pair.text1], tfidf[pair.text2]
+        rows.append([
+            float(_pooled(a.sentences) @ _pooled(b.sentences)),
+            float(sim[0, 0]),
+            0.5 * float(sim.max(axis=1).mean() + sim.max(axis=0).mean()),
+            _jaccard(set(a.tokens), set(b.tokens)),
+            _jaccard(a.caps, b.caps),
+            _jaccard(a.numbers, b.numbers),
+            sum(x * vb.get(w, 0.0) for w, x in va.items()),
+        ])
+    return np.asarray(rows, dtype=np.float64).reshape(-1, len(FEATURES))
+
+
+@cache
+def load_model() -> dict[str, Any]:
+    text = resources.files(__package__).joinpath("data/similarity_model.json").read_text(encoding="utf-8")
+    model: dict[str, Any] = json.loads(text)
+    if tuple(model["features"]) != FEATURES:
+        raise ValueError("similarity_model.json does not match FEATURES; "
+                         "refit it with bench/eval_similarity.py --fit")
+    return model
+
+
+def scores_from_features(features: np.ndarray, model: dict[str, Any] | None = None) -> np.ndarray:
+    m = model or load_model()
+    raw = features @ np.asarray(m["weights"], dtype=np.float64) + float(m["bias"])
+    return np.clip(raw, 0.0, 1.0)
+
+
+def similarity_scores(pairs: Sequence[Pair], encoder: Encoder | None = None) -> list[float]:
+    """Same-story scores in [0, 1] for a batch of pairs (score them together: see ``tfidf``)."""
+    if not pairs:
+        return []
+    return [float(x) for x in scores_from_features(pair_features(pairs, encoder))]
+
+
+def text_similarity(text1: str, text2: str, encoder: Encoder | None = None) -> float:
+    """The score of one pair of texts."""
+    return similarity_scores([Pair("", text1, text2)], encoder)[0]

@@ -1,0 +1,182 @@
+"""The ``stories.v1`` corpus stage: embed new articles, give each a story, find copies.
+
+Run by the pipeline after new articles are stored, with their ids. Vectors are
+computed once (ids that already have one are skipped), the clusterer state is
+loaded from beside the database (or rebuilt from it), new articles are clustered in
+date order, and each is checked against its nearest earlier neighbours for
+re-publication (same language, shared word runs) or translation (aligned
+sentences). Articles that already have a story are left alone, so running the stage
+twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from anyascii import anyascii
+from sqlalchemy import select
+
+from ..embed.encoder import Encoder, get_encoder
+from ..embed.pooling import PoolingSettings, embed_documents
+from ..records import Article, Relation
+from ..store import Store, schema
+from . import state
+from .cluster import ClusterParams
+from .relations import RelationThresholds, copy_evidence, translation_evidence
+from .tables import write_stories
+from .text import clean_title, parse_day
+
+VECTOR_MODEL = "use-m3.v1/pooled.v1"
+MAX_MENTION_CHARS = 20_000
+
+
+def _cluster_text(article: Article) -> str:
+    """The headline, or the start of the body for items without one."""
+    return clean_title(article.title) or article.body[:300]
+
+
+class StoriesStage:
+    name = "stories.v1"
+
+    def __init__(self, encoder: str = "use-m3.v1", batch_size: int = 32, candidates: int = 5,
+                 **params: Any) -> None:
+        self.encoder_name = encoder
+        self.batch_size = batch_size
+        self.candidates = candidates
+        fields = {f.name for f in dataclasses.fields(ClusterParams)}
+        unknown = set(params) - fields
+        if unknown:
+            raise ValueError(f"unknown stories.v1 option(s) {sorted(unknown)}; known: {sorted(fields)}")
+        self.params = ClusterParams(**params)
+        self.thresholds = RelationThresholds()
+
+    @property
+    def encoder(self) -> Encoder:
+        return get_encoder(self.encoder_name)
+
+    def embed(self, store: Store, articles: Sequence[Article]) -> dict[str, Any]:
+        """Vectors of ``articles``, computing only those not stored yet."""
+        have = store.get_vectors(VECTOR_MODEL, [a.id for a in articles])
+        missing = [a for a in articles if a.id not in have]
+        for i in range(0, len(missing), self.batch_size):
+            batch = missing[i : i + self.batch_size]
+            vecs = embed_documents(self.encoder, [(a.title, a.body) for a in batch], PoolingSettings())
+            new = {a.id: vecs[j] for j, a in enumerate(batch)}
+            store.put_vectors(VECTOR_MODEL, new)
+            have.update(new)
+        return have
+
+    def update(self, store: Store, article_ids: Sequence[str]) -> None:
+        articles = store.get_articles(list(article_ids))
+        if not articles:
+            return
+        vectors = self.embed(store, articles)
+        clusterer = state.load(store, self.encoder.dim, self.params, VECTOR_MODEL)
+        known = set(clusterer.article_ids)
+        arrival = {a.id: i for i, a in enumerate(articles)}
+        todo = sorted((a for a in articles if a.story_id is None and a.id not in known),
+                      key=lambda a: (parse_day(a.published) is None, parse_day(a.published) or 0.0,
+                                     arrival[a.id]))
+        pending: dict[str, Article] = {}
+        for article in todo:
+            vec = vectors[article.id]
+            near = [aid for aid, cos in clusterer.neighbours(vec, self.candidates) if cos >= 0.6]
+            story = clusterer.add(article.id, vec, parse_day(article.published), _cluster_text(article))
+            pending[article.id] = article.replace(story_id=story)
+            self._link(store, pending, article.id, near)
+        if pending:
+            store.update_articles(list(pending.values()))
+            write_stories(store, clusterer, {a.story_id for a in pending.values() if a.story_id})
+        state.save(clusterer, store)
+
+    def _link(self, store: Store, pending: dict[str, Article], new_id: str, near: list[str]) -> None:
+        """Record the best copy/translation link between a new article and its neighbours.
+
+        The older version is the source. When the new article turns out to be the
+        source of a stored one (it arrived late), the stored one is re-pointed, and so
+        are the copies that pointed to it: ``duplicate_of`` is always the root.
+        """
+        new = pending[new_id]
+        best: tuple[float, Article, Article, Relation] | None = None
+        for other in self._fetch(store, pending, near):
+            source_is_other = _older_first(new, other)
+            copy, source = (new, other) if source_is_other else (other, new)
+            rel = self._relation(copy, source)
+            if rel is not None and (best is None or rel.score > best[0]):
+                best = (rel.score, copy, source, rel)
+        if best is None:
+            return
+        _, copy, source, rel = best
+        if any(r.article_id == source.id for r in copy.relations):
+            return
+        root = source.duplicate_of or source.id
+        pending[copy.id] = copy.replace(relations=(*copy.relations, rel), duplicate_of=root)
+        for follower in self._followers(store, pending, copy.id):
+            pending[follower.id] = follower.replace(duplicate_of=root)
+
+    @staticmethod
+    def _fetch(store: Store, pending: dict[str, Article], ids: Sequence[str]) -> list[Article]:
+        stored = {a.id: a for a in store.get_articles([i for i in ids if i not in pending])}
+        return [pending.get(i) or stored[i] for i in ids if i in pending or i in stored]
+
+    @staticmethod
+    def _followers(store: Store, pending: dict[str, Article], root_id: str) -> list[Article]:
+        table = schema.articles
+        with store.engine.connect() as conn:
+            ids = list(conn.execute(select(table.c.id).where(table.c.duplicate_of == root_id)).scalars())
+        found = {a.id: a for a in StoriesStage._fetch(store, pending, ids)}
+        found.update({a.id: a for a in pending.values() if a.duplicate_of == root_id})
+        return [found[k] for k in sorted(found)]
+
+    def _relation(self, copy: Article, source: Article) -> Relation | None:
+        """A ``republished_from`` / ``translated_from`` relation of ``copy`` to ``source``, if any."""
+        th = self.thresholds
+        if min(len(copy.body), len(source.body)) < th.min_body_chars:
+            return None
+        if copy.lang and source.lang and copy.lang == source.lang:
+            score, shared, spans = copy_evidence(copy.body, source.body)
+            if score < th.min_containment or shared < th.min_shared_shingles:
+                return None
+            return Relation("republished_from", source.id, round(score, 4), spans)
+        score, aligned, spans = translation_evidence(self.encoder, copy.body, source.body,
+                                                     th.min_sentence_cos)
+        full = score >= th.min_aligned_fraction and aligned >= th.min_aligned
+        partial = score >= th.partial_fraction and aligned >= th.partial_aligned
+        if not (full or partial):
+            return None
+        return Relation("translated_from", source.id, round(score, 4), spans)
+
+
+def _mentions(article: Article, outlet: str | None) -> bool:
+    """Whether the body names that outlet as a word ("Source : RT", not "paRTy")."""
+    name = _fold(outlet or "")
+    if len(name) < 2:
+        return False
+    pattern = r"(?<![a-z0-9])" + re.escape(name) + r"(?![a-z0-9])"
+    return re.search(pattern, _fold(article.body[:MAX_MENTION_CHARS])) is not None
+
+
+def _fold(text: str) -> str:
+    return " ".join(anyascii(text).lower().split())
+
+
+def _older_first(new: Article, other: Article) -> bool:
+    """True when ``other`` is the source of ``new`` (else ``new`` is the source of ``other``).
+
+    Dates decide when they differ at their common precision ("2019-12" is before
+    "2020-01-31"; "2020-01" and "2020-01-31" tie). On a tie the article that names
+    the other's outlet ("Source : Sputnik") is the copy; failing that, the article
+    stored first is taken as the source.
+    """
+    a, b = new.published or "", other.published or ""
+    n = min(len(a), len(b), 10)
+    if n >= 4 and a[:n] != b[:n]:
+        return b[:n] < a[:n]
+    if _fold(new.outlet or "") != _fold(other.outlet or ""):
+        new_names, other_names = _mentions(new, other.outlet), _mentions(other, new.outlet)
+        if new_names != other_names:
+            return new_names
+    return True

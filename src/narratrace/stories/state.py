@@ -1,0 +1,119 @@
+"""Keeping the clusterer between runs: an HNSW file and a state file beside the database.
+
+Loading them costs a read, so adding N articles to a store of M costs N log M
+searches instead of re-clustering. The files are derived data: when they are missing,
+stale (another process wrote articles, a backup was restored) or unreadable, the
+state is rebuilt from the ``vectors`` table and the stored story ids, so the
+database stays the single source of truth. No pickle: numpy arrays and JSON only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import func, select
+
+from ..store import Store, schema
+from .cluster import ClusterParams, Projection, Story, StoryClusterer
+from .text import parse_day
+
+INDEX_FILE = "stories.hnsw"
+STATE_FILE = "stories.state.npz"
+STATE_VERSION = 1
+
+
+def save(clusterer: StoryClusterer, store: Store) -> None:
+    index_path, state_path = store.side_path(INDEX_FILE), store.side_path(STATE_FILE)
+    n = len(clusterer)
+    meta = {
+        "version": STATE_VERSION,
+        "ids": clusterer.article_ids,
+        "story": clusterer.article_story,
+        "day": clusterer.article_day,
+        "tokens": [sorted(t) for t in clusterer.article_tokens],
+        "stories": [[s.id, s.first_day, s.last_day, s.members] for s in clusterer.stories],
+    }
+    arrays: dict[str, np.ndarray] = {"raw": clusterer._raw[:n], "meta": np.asarray(json.dumps(meta))}
+    if clusterer.projection is not None:
+        arrays["mean"] = clusterer.projection.mean
+        arrays["components"] = clusterer.projection.components
+    tmp_state = state_path.with_name(state_path.name + ".tmp.npz")
+    tmp_index = index_path.with_name(index_path.name + ".tmp")
+    np.savez(tmp_state, **arrays)  # type: ignore[arg-type]
+    clusterer._index.save_index(str(tmp_index))
+    os.replace(tmp_index, index_path)
+    os.replace(tmp_state, state_path)
+
+
+def _stored_count(store: Store) -> int:
+    query = select(func.count()).select_from(schema.articles).where(schema.articles.c.story_id.is_not(None))
+    with store.engine.connect() as conn:
+        return int(conn.execute(query).scalar() or 0)
+
+
+def load(store: Store, dim: int, params: ClusterParams, model: str) -> StoryClusterer:
+    """The saved clusterer if it matches the database, else one rebuilt from it."""
+    expected = _stored_count(store)
+    try:
+        clusterer = _load_files(store.side_path(INDEX_FILE), store.side_path(STATE_FILE), dim, params)
+    except (OSError, ValueError, KeyError, RuntimeError):
+        clusterer = None
+    if clusterer is not None and len(clusterer) == expected:
+        return clusterer
+    return rebuild(store, dim, params, model)
+
+
+def _load_files(index_path: Path, state_path: Path, dim: int, params: ClusterParams) -> StoryClusterer | None:
+    if not index_path.exists() or not state_path.exists():
+        return None
+    with np.load(state_path, allow_pickle=False) as data:
+        meta = json.loads(str(data["meta"]))
+        if meta.get("version") != STATE_VERSION:
+            return None
+        raw = np.asarray(data["raw"], dtype=np.float32)
+        projection = Projection(data["mean"], data["components"]) if "mean" in data else None
+    n = len(meta["ids"])
+    clusterer = StoryClusterer(dim, params, capacity=max(2 * n, 1024), projection=projection)
+    clusterer._index.load_index(str(index_path), max_elements=max(2 * n, 1024))
+    clusterer._index.set_ef(params.ef)
+    clusterer._index.set_num_threads(1)
+    if clusterer._index.get_current_count() != n or raw.shape != (n, dim):
+        return None
+    clusterer._raw = np.concatenate([raw, np.zeros((max(n, 16), dim), dtype=np.float32)])
+    clusterer.article_ids = list(meta["ids"])
+    clusterer.article_story = list(meta["story"])
+    clusterer.article_day = list(meta["day"])
+    clusterer.article_tokens = [frozenset(t) for t in meta["tokens"]]
+    space = clusterer._space(raw) if n else raw
+    for sid, first, last, members in meta["stories"]:
+        clusterer.stories.append(Story(sid, first, last, len(members), space[members].sum(axis=0),
+                                       list(members)))
+    clusterer._story_index = {s.id: i for i, s in enumerate(clusterer.stories)}
+    for tokens in clusterer.article_tokens:
+        for tok in tokens:
+            clusterer._df[tok] = clusterer._df.get(tok, 0) + 1
+    return clusterer
+
+
+def rebuild(store: Store, dim: int, params: ClusterParams, model: str) -> StoryClusterer:
+    """Re-add every article that has a story, in date order, keeping its stored story."""
+    table = schema.articles
+    query = (select(table.c.id, table.c.story_id, table.c.published, table.c.title, table.c.body)
+             .where(table.c.story_id.is_not(None))
+             .order_by(table.c.published.is_(None), table.c.published, table.c.seq))
+    with store.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    clusterer = StoryClusterer(dim, params, capacity=max(len(rows), 1024))
+    for i in range(0, len(rows), 2000):
+        chunk = rows[i : i + 2000]
+        vectors = store.get_vectors(model, [r.id for r in chunk])
+        for row in chunk:
+            vec = vectors.get(row.id)
+            if vec is None:
+                continue
+            clusterer.restore(row.id, vec, parse_day(row.published), row.title or row.body[:300],
+                              row.story_id)
+    return clusterer

@@ -1,0 +1,262 @@
+"""REST API under /api/: read endpoints are open, writes need the bearer token.
+
+Handlers are plain ``def`` functions: FastAPI runs them in its thread pool, so the
+blocking database calls of one request do not stall the others. Every list takes
+``format=csv|jsonl`` to download the whole list (not just the page) as a stream.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi.responses import Response
+
+from .analyze import analyze_request, require_token
+from .app import WebState
+from .corpus import (
+    entity_detail,
+    list_entities,
+    list_narratives,
+    list_stories,
+    narrative_detail,
+    story_detail,
+)
+from .export import download
+from .models import (
+    AnalyzeResult,
+    ArticlePage,
+    ArticleRecord,
+    EntityDetail,
+    EntityPage,
+    NarrativeDetail,
+    NarrativePage,
+    Problem,
+    SearchResults,
+    StoryDetail,
+    StoryPage,
+)
+from .queries import ArticleFilter, get_record, get_records, iter_article_ids, list_articles
+
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "content": {"application/problem+json": {}}, "description": desc}
+    for code, desc in {400: "Bad request", 404: "Not found", 422: "Invalid parameters"}.items()
+}
+EXPORTS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "application/x-ndjson": {"schema": {"type": "string"}},
+        },
+        "description": "The page as JSON, or the whole list as CSV / JSONL with `format`",
+    }
+}
+ARTICLE_COLUMNS = ["id", "title", "outlet", "lang", "published", "story_id", "duplicate_of", "url"]
+
+router = APIRouter(prefix="/api", responses=PROBLEMS)
+Text = Annotated[str | None, Query(max_length=256)]
+Date = Annotated[
+    str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="ISO date, may be partial")
+]
+Format = Annotated[
+    Literal["json", "csv", "jsonl"], Query(description="json: one page; csv/jsonl: the whole list")
+]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+Limit = Annotated[int, Query(ge=1, le=200)]
+Ident = Annotated[str, Path(max_length=256)]
+
+
+def web(request: Request) -> WebState:
+    state: WebState = request.app.state.web
+    return state
+
+
+Web = Annotated[WebState, Depends(web)]
+
+
+def not_found(kind: str, ident: str) -> HTTPException:
+    return HTTPException(404, f"no {kind} with id {ident!r}; list them at /api/{kind.replace('y', 'ie')}s")
+
+
+def _page(items: list[dict[str, Any]], offset: int, limit: int) -> dict[str, Any]:
+    return {"items": items[offset : offset + limit], "total": len(items), "offset": offset}
+
+
+@router.get("/articles", response_model=ArticlePage, responses=EXPORTS)
+def articles(
+    w: Web,
+    lang: Text = None,
+    outlet: Text = None,
+    date_from: Date = None,
+    date_to: Date = None,
+    story: Text = None,
+    narrative: Text = None,
+    entity: Text = None,
+    sort: Literal["recent", "published"] = "recent",
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: Limit = 50,
+    format: Format = "json",
+) -> Any:
+    """Articles, newest first (or by publication date), filtered; keyset-paginated by ``next``."""
+    filt = ArticleFilter(lang, outlet, date_from, date_to, story, narrative, entity)
+    if format != "json":
+        return download(_export_articles(w, filt, sort, format), format, ARTICLE_COLUMNS, "articles")
+    with w.store.engine.connect() as conn:
+        return list_articles(conn, filt, sort, cursor, limit)
+
+
+def _export_articles(w: WebState, filt: ArticleFilter, sort: str, fmt: str) -> Any:
+    with w.store.engine.connect() as conn:
+        for ids in iter_article_ids(conn, filt, sort, batch=200):
+            for rec in get_records(conn, ids):
+                if fmt == "csv":
+                    rec = {k: rec.get(k) for k in ARTICLE_COLUMNS} | {
+                        "url": (rec.get("source") or {}).get("url")
+                    }
+                yield rec
+
+
+@router.get("/articles/{article_id}", response_model=ArticleRecord)
+def article(w: Web, article_id: Ident) -> Any:
+    """The full JSONL record of one article (DESIGN.md), with every flag and its offsets."""
+    with w.store.engine.connect() as conn:
+        rec = get_record(conn, article_id)
+    if rec is None:
+        raise not_found("article", article_id)
+    return rec
+
+
+@router.get("/stories", response_model=StoryPage, responses=EXPORTS)
+def stories(w: Web, offset: Offset = 0, limit: Limit = 50, format: Format = "json") -> Any:
+    """Stories (groups of articles telling the same event), largest first."""
+    items = w.cache.get("stories", lambda: _with_conn(w, list_stories))
+    if format != "json":
+        return download(items, format, ["id", "title", "size", "first_date", "last_date"], "stories")
+    return _page(items, offset, limit)
+
+
+def _with_conn(w: WebState, fn: Any) -> Any:
+    with w.store.engine.connect() as conn:
+        return fn(conn)
+
+
+@router.get("/stories/{story_id}", response_model=StoryDetail)
+def story(w: Web, story_id: Ident) -> Any:
+    """One story: its articles, languages, outlets, timeline and copy/translation edges."""
+    with w.store.engine.connect() as conn:
+        found = story_detail(conn, story_id)
+    if found is None:
+        raise not_found("story", story_id)
+    return found
+
+
+@router.get("/narratives", response_model=NarrativePage, responses=EXPORTS)
+def narratives(w: Web, offset: Offset = 0, limit: Limit = 50, format: Format = "json") -> Any:
+    """Known narratives with how many articles carry them."""
+    items = w.cache.get("narratives", lambda: list_narratives(w.store.engine))
+    if format != "json":
+        return download(items, format, ["id", "title", "articles", "mean_score", "max_score"], "narratives")
+    return _page(items, offset, limit)
+
+
+@router.get("/narratives/{narrative_id}", response_model=NarrativeDetail)
+def narrative(w: Web, narrative_id: Ident) -> Any:
+    """One narrative with the articles matching it (best first), by stance, language and outlet."""
+    found = narrative_detail(w.store.engine, narrative_id)
+    if found is None:
+        raise not_found("narrative", narrative_id)
+    return found
+
+
+@router.get("/entities", response_model=EntityPage, responses=EXPORTS)
+def entities(
+    w: Web,
+    q: Annotated[str | None, Query(max_length=100, description="part of the name")] = None,
+    type: Text = None,
+    offset: Offset = 0,
+    limit: Limit = 50,
+    format: Format = "json",
+) -> Any:
+    """Canonical entities (people, organisations, places) by number of articles."""
+    items = w.cache.get("entities", lambda: _with_conn(w, list_entities))
+    if q:
+        needle = q.casefold()
+        items = [e for e in items if needle in (e["name"] or "").casefold() or needle in e["id"].casefold()]
+    if type:
+        items = [e for e in items if e["type"] == type]
+    if format != "json":
+        return download(items, format, ["id", "name", "type", "articles", "mentions"], "entities")
+    return _page(items, offset, limit)
+
+
+@router.get("/entities/{entity_id}", response_model=EntityDetail)
+def entity(w: Web, entity_id: Ident, cursor: Annotated[str | None, Query(max_length=512)] = None) -> Any:
+    """One entity: its spellings across languages and the articles that mention it."""
+    with w.store.engine.connect() as conn:
+        found = entity_detail(conn, entity_id)
+        if found is None:
+            raise not_found("entity", entity_id)
+        found["articles"] = list_articles(conn, ArticleFilter(entity=entity_id), "recent", cursor, 50)
+    return found
+
+
+@router.get("/search", response_model=SearchResults, responses=EXPORTS)
+def search(
+    w: Web,
+    q: Annotated[str, Query(min_length=1, max_length=500)],
+    mode: Literal["hybrid", "text", "semantic"] = "hybrid",
+    lang: Text = None,
+    offset: Annotated[int, Query(ge=0, le=1000)] = 0,
+    limit: Limit = 20,
+    format: Format = "json",
+) -> Any:
+    """Full-text and cross-lingual semantic search (an English query finds French articles)."""
+    hits = w.search.search(q, mode, lang, limit, offset)
+    if format != "json":
+        return download(hits, format, [*ARTICLE_COLUMNS, "score"], "search")
+    return {"query": q, "mode": mode, "items": hits, "offset": offset}
+
+
+@router.post(
+    "/analyze",
+    response_model=AnalyzeResult,
+    dependencies=[Depends(require_token)],
+    responses={
+        401: PROBLEMS[400] | {"description": "Missing or wrong token"},
+        403: PROBLEMS[400] | {"description": "Writes disabled: no token configured"},
+        413: PROBLEMS[400] | {"description": "Body too large"},
+        415: PROBLEMS[400] | {"description": "Unsupported content type"},
+        503: PROBLEMS[400] | {"description": "Pipeline unavailable"},
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "text": {"type": "string"},
+                            "html": {"type": "string"},
+                            "title": {"type": "string"},
+                            "url": {"type": "string"},
+                            "outlet": {"type": "string"},
+                            "lang": {"type": "string"},
+                            "date": {"type": "string"},
+                            "id": {"type": "string"},
+                        },
+                    }
+                },
+                "text/plain": {"schema": {"type": "string"}},
+                "text/html": {"schema": {"type": "string"}},
+                "application/x-ndjson": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
+async def analyze(request: Request) -> Response:
+    """Analyse pasted text, an HTML page or a JSONL batch; returns the analysed records.
+
+    Needs ``Authorization: Bearer <token>``. Already stored inputs come back as stored.
+    """
+    return await analyze_request(request)

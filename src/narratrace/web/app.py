@@ -1,0 +1,206 @@
+"""The web application: REST API under /api/, dashboard pages, static files.
+
+``create_app(db_or_store, settings)`` is the whole server as a plain function, so tests,
+the ``serve`` command and other programs build the same thing. Article content is
+written by the people being studied, so the app defends in depth: Jinja2 autoescaping
+for every template, a Content-Security-Policy that allows scripts and styles only from
+this server (no inline script, no inline style), no framing, no MIME sniffing, bounded
+request bodies, and errors as RFC 9457 problem details that say what to do.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .. import __version__
+from ..config import Settings
+from ..store import Store, open_store
+from .corpus import TTLCache
+from .queries import QueryError
+from .render import safe_url
+from .search import SearchIndex
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).parent
+MAX_BODY_BYTES = 10 * 1024 * 1024
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+@dataclass
+class WebState:
+    """What every request handler needs; hung on ``app.state.web``."""
+
+    store: Store
+    settings: Settings
+    search: SearchIndex
+    templates: Environment
+    cache: TTLCache = field(default_factory=TTLCache)
+    max_body: int = MAX_BODY_BYTES
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if instance:
+        body["instance"] = instance
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
+
+
+class GuardMiddleware:
+    """Security headers on every response; refuses bodies larger than the limit up front."""
+
+    def __init__(self, app: ASGIApp, max_body: int) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
+            response = problem(
+                413,
+                "Request body too large",
+                f"bodies are limited to {self.max_body} bytes; split the batch into smaller requests",
+            )
+            await self._with_headers(response)(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+    @staticmethod
+    def _with_headers(response: Response) -> Response:
+        for key, value in SECURITY_HEADERS:
+            response.headers[key.decode()] = value.decode()
+        return response
+
+
+def _templates() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(HERE / "templates")),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["safe_url"] = safe_url
+    env.globals["version"] = __version__
+    return env
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and request.url.path != "/openapi.json"
+
+
+def _install_errors(app: FastAPI) -> None:
+    def render(
+        request: Request,
+        status: int,
+        title: str,
+        detail: str,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> Response:
+        if _wants_html(request):
+            web: WebState = request.app.state.web
+            try:
+                html = web.templates.get_template("error.html").render(
+                    status=status, title=title, detail=detail, path=request.url.path
+                )
+            except Exception:  # the error page itself must never fail
+                log.exception("error page failed")
+                html = f"<!doctype html><title>{status}</title><h1>{status}</h1>"
+            return HTMLResponse(html, status_code=status, headers=headers)
+        return problem(status, title, detail, request.url.path, headers=headers, **extra)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        titles = {404: "Not found", 405: "Method not allowed", 401: "Unauthorized", 403: "Forbidden"}
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"nothing at {request.url.path}; the API is described at /openapi.json"
+        return render(
+            request,
+            exc.status_code,
+            titles.get(exc.status_code, "Error"),
+            detail,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = [
+            {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg"))} for e in exc.errors()
+        ][:20]
+        detail = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors) or "invalid request"
+        return render(request, 422, "Invalid request", detail, errors=errors)
+
+    @app.exception_handler(QueryError)
+    async def bad_query(request: Request, exc: QueryError) -> Response:
+        return render(request, 400, "Bad request", str(exc))
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> Response:
+        log.exception("error serving %s", request.url.path)
+        return render(
+            request, 500, "Internal error", "the server failed on this request; the log has the details"
+        )
+
+
+def create_app(db_or_store: str | Store, settings: Settings | None = None) -> FastAPI:
+    """The FastAPI application over a store (or a database path/URL to open)."""
+    from . import api, pages
+
+    settings = settings or Settings()
+    store = db_or_store if isinstance(db_or_store, Store) else open_store(db_or_store)
+    app = FastAPI(
+        title="narratrace",
+        version=__version__,
+        description="Stories, entities, attributions and narratives across outlets and languages. "
+        "Read endpoints are open; writes need `Authorization: Bearer <token>`.",
+        docs_url=None,  # Swagger UI loads scripts from a CDN: not under this CSP
+        redoc_url=None,
+    )
+    app.state.web = WebState(
+        store=store, settings=settings, search=SearchIndex(store), templates=_templates()
+    )
+    _install_errors(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.add_middleware(GuardMiddleware, max_body=MAX_BODY_BYTES)
+    return app

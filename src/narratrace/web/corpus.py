@@ -1,0 +1,376 @@
+"""Corpus-wide views: stories, narratives, entities and the overview.
+
+These aggregate over the whole store, so their results are cached for a few seconds
+(``TTLCache``): under load, twenty analysts opening the overview cost one GROUP BY,
+and a new run shows up a few seconds later at most. Each view degrades to an empty
+state when the capability that fills its tables has not run (no stories yet, no
+narrative catalogue yet), because the dashboard ships before and grows with them.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, Table, desc, func, inspect, select
+from sqlalchemy.engine import Connection
+
+from ..store import schema
+from .queries import SUMMARY_COLUMNS, A, summary
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+STORY_ARTICLE_CAP = 500
+
+
+class TTLCache:
+    """A few seconds of memory for expensive aggregates, safe across request threads.
+
+    One thread computes a missing value while the others wait for it (no stampede of
+    identical GROUP BYs); an expired value is still served while one background thread
+    recomputes it, so no request pays for the refresh.
+    """
+
+    def __init__(self, ttl: float = 5.0) -> None:
+        self.ttl = ttl
+        self._data: dict[str, tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+        self._key_locks: dict[str, threading.Lock] = {}
+        self._refreshing: set[str] = set()
+
+    def get(self, key: str, compute: Callable[[], T]) -> T:
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is not None:
+                if hit[0] <= time.monotonic() and key not in self._refreshing:
+                    self._refreshing.add(key)
+                    threading.Thread(target=self._refresh, args=(key, compute), daemon=True).start()
+                return hit[1]  # type: ignore[no-any-return]
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                hit = self._data.get(key)
+            if hit is not None:
+                return hit[1]  # type: ignore[no-any-return]
+            value = compute()
+            with self._lock:
+                self._data[key] = (time.monotonic() + self.ttl, value)
+            return value
+
+    def _refresh(self, key: str, compute: Callable[[], Any]) -> None:
+        try:
+            value = compute()
+            with self._lock:
+                self._data[key] = (time.monotonic() + self.ttl, value)
+        except Exception:  # keep serving the old value; the next expiry tries again
+            log.exception("refreshing %s failed", key)
+        finally:
+            with self._lock:
+                self._refreshing.discard(key)
+
+
+def _counts(conn: Connection, column: Any, where: Any = None, limit: int = 50) -> list[dict[str, Any]]:
+    query = select(column.label("key"), func.count().label("n")).group_by(column)
+    if where is not None:
+        query = query.where(where)
+    query = query.order_by(desc("n")).limit(limit)
+    return [{"key": k, "n": int(n)} for k, n in conn.execute(query)]
+
+
+# -- stories -----------------------------------------------------------------------
+def list_stories(conn: Connection) -> list[dict[str, Any]]:
+    """All stories, largest first: the stories table, or grouped articles before it is filled."""
+    st = schema.stories
+    rows = conn.execute(
+        select(st.c.id, st.c.title, st.c.size, st.c.first_date, st.c.last_date).order_by(
+            st.c.size.desc(), st.c.id
+        )
+    ).all()
+    if rows:
+        return [dict(r._mapping) for r in rows]
+    first = A.alias("first_article")
+    title = (
+        select(first.c.title)
+        .where(first.c.story_id == A.c.story_id, first.c.title.is_not(None))
+        .order_by(first.c.published.is_(None), first.c.published, first.c.seq)
+        .limit(1)
+        .scalar_subquery()
+    )
+    grouped = conn.execute(
+        select(
+            A.c.story_id.label("id"),
+            title.label("title"),
+            func.count().label("size"),
+            func.min(A.c.published).label("first_date"),
+            func.max(A.c.published).label("last_date"),
+        )
+        .where(A.c.story_id.is_not(None))
+        .group_by(A.c.story_id)
+        .order_by(desc("size"), A.c.story_id)
+    ).all()
+    return [dict(r._mapping) for r in grouped]
+
+
+def story_detail(conn: Connection, story_id: str) -> dict[str, Any] | None:
+    st = schema.stories
+    row = conn.execute(select(st).where(st.c.id == story_id)).first()
+    recs = (
+        conn.execute(
+            select(A.c.record)
+            .where(A.c.story_id == story_id)
+            .order_by(A.c.published.is_(None), A.c.published, A.c.seq)
+            .limit(STORY_ARTICLE_CAP)
+        )
+        .scalars()
+        .all()
+    )
+    if row is None and not recs:
+        return None
+    records = [dict(r) for r in recs]
+    ids = {r["id"] for r in records}
+    edges: list[dict[str, Any]] = []
+    for rec in records:
+        for rel in rec.get("relations") or []:
+            edges.append(
+                {
+                    "source": rec["id"],
+                    "target": rel.get("article_id"),
+                    "kind": rel.get("kind"),
+                    "score": rel.get("score"),
+                }
+            )
+        if rec.get("duplicate_of"):
+            edges.append(
+                {"source": rec["id"], "target": rec["duplicate_of"], "kind": "duplicate_of", "score": None}
+            )
+    info = dict(row._mapping) if row is not None else {}
+    articles = [
+        {k: rec.get(k) for k in ("id", "title", "outlet", "lang", "published", "story_id", "duplicate_of")}
+        | {"url": (rec.get("source") or {}).get("url")}
+        for rec in records
+    ]
+    dates = sorted(a["published"] for a in articles if a["published"])
+    return {
+        "id": story_id,
+        "title": info.get("title") or next((a["title"] for a in articles if a["title"]), None),
+        "size": info.get("size") or len(articles),
+        "first_date": info.get("first_date") or (dates[0] if dates else None),
+        "last_date": info.get("last_date") or (dates[-1] if dates else None),
+        "articles": articles,
+        "languages": _tally(a["lang"] for a in articles),
+        "outlets": _tally(a["outlet"] for a in articles),
+        "timeline": _tally((a["published"] or "")[:10] or None for a in articles),
+        "edges": [e for e in edges if e["target"]],
+        "external": sorted({e["target"] for e in edges if e["target"] and e["target"] not in ids}),
+        "truncated": len(records) >= STORY_ARTICLE_CAP,
+    }
+
+
+def _tally(values: Any) -> list[dict[str, Any]]:
+    counts: dict[str, int] = {}
+    for v in values:
+        if v:
+            counts[v] = counts.get(v, 0) + 1
+    return [{"key": k, "n": n} for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+# -- narratives --------------------------------------------------------------------
+def _catalogue_table(engine: Engine) -> Table | None:
+    """The narratives capability's catalogue table, when it exists in this database."""
+    if not inspect(engine).has_table("narratives"):
+        return None
+    from sqlalchemy import MetaData
+
+    md = MetaData()
+    return Table("narratives", md, autoload_with=engine)
+
+
+def list_narratives(engine: Engine) -> list[dict[str, Any]]:
+    nm = schema.narrative_matches
+    with engine.connect() as conn:
+        stats = {
+            nid: {"articles": int(n), "mean_score": float(avg or 0), "max_score": float(mx or 0)}
+            for nid, n, avg, mx in conn.execute(
+                select(nm.c.narrative_id, func.count(), func.avg(nm.c.score), func.max(nm.c.score)).group_by(
+                    nm.c.narrative_id
+                )
+            )
+        }
+        catalogue = _catalogue(engine, conn)
+    out = []
+    for nid in sorted(set(stats) | set(catalogue)):
+        entry: dict[str, Any] = {
+            "id": nid,
+            "title": None,
+            "description": None,
+            "articles": 0,
+            "mean_score": 0.0,
+            "max_score": 0.0,
+        }
+        entry.update(catalogue.get(nid, {}))
+        entry.update(stats.get(nid, {}))
+        out.append(entry)
+    if any(not e["title"] for e in out):
+        _fill_titles(engine, out)
+    out.sort(key=lambda e: (-e["articles"], e["id"]))
+    return out
+
+
+def _catalogue(engine: Engine, conn: Connection) -> dict[str, dict[str, Any]]:
+    table = _catalogue_table(engine)
+    if table is None or "id" not in table.c:
+        return {}
+    cols = [c for c in ("title", "description", "summary") if c in table.c]
+    out: dict[str, dict[str, Any]] = {}
+    for row in conn.execute(select(table.c.id, *[table.c[c] for c in cols])):
+        m = row._mapping
+        out[str(m["id"])] = {
+            "title": m.get("title"),
+            "description": m.get("description") or m.get("summary"),
+        }
+    return out
+
+
+def _fill_titles(engine: Engine, entries: list[dict[str, Any]]) -> None:
+    """Titles of narratives without a catalogue row, from one matching article record."""
+    nm = schema.narrative_matches
+    with engine.connect() as conn:
+        for entry in entries:
+            if entry["title"]:
+                continue
+            rec = conn.execute(
+                select(A.c.record)
+                .join(nm, nm.c.article_id == A.c.id)
+                .where(nm.c.narrative_id == entry["id"])
+                .limit(1)
+            ).scalar()
+            for match in (rec or {}).get("narratives") or []:
+                if match.get("id") == entry["id"]:
+                    entry["title"] = match.get("title")
+
+
+def narrative_detail(engine: Engine, narrative_id: str, limit: int = 200) -> dict[str, Any] | None:
+    entry = next((n for n in list_narratives(engine) if n["id"] == narrative_id), None)
+    if entry is None:
+        return None
+    nm = schema.narrative_matches
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(*SUMMARY_COLUMNS, nm.c.score, nm.c.stance)
+            .join(nm, nm.c.article_id == A.c.id)
+            .where(nm.c.narrative_id == narrative_id)
+            .order_by(nm.c.score.desc(), A.c.id)
+            .limit(limit)
+        ).all()
+    articles = [summary(r) for r in rows]
+    return entry | {
+        "matches": articles,
+        "stances": _tally(a.get("stance") for a in articles),
+        "languages": _tally(a.get("lang") for a in articles),
+        "outlets": _tally(a.get("outlet") for a in articles),
+        "timeline": _tally((a.get("published") or "")[:7] or None for a in articles),
+    }
+
+
+# -- entities ----------------------------------------------------------------------
+def list_entities(conn: Connection) -> list[dict[str, Any]]:
+    me, en = schema.mentions, schema.entities
+    counts = conn.execute(
+        select(
+            me.c.canonical_id,
+            func.count(func.distinct(me.c.article_id)),
+            func.count(),
+            func.min(me.c.text),
+            func.min(me.c.type),
+        ).group_by(me.c.canonical_id)
+    ).all()
+    names = {
+        r.canonical_id: r for r in conn.execute(select(en.c.canonical_id, en.c.canonical_name, en.c.type))
+    }
+    out = []
+    for cid, n_articles, n_mentions, text, etype in counts:
+        known = names.get(cid)
+        out.append(
+            {
+                "id": cid,
+                "name": known.canonical_name if known is not None else text,
+                "type": (known.type if known is not None else None) or etype,
+                "articles": int(n_articles),
+                "mentions": int(n_mentions),
+            }
+        )
+    out.sort(key=lambda e: (-e["articles"], e["id"]))
+    return out
+
+
+def entity_detail(conn: Connection, entity_id: str) -> dict[str, Any] | None:
+    me, en = schema.mentions, schema.entities
+    known = conn.execute(select(en).where(en.c.canonical_id == entity_id)).first()
+    variants = conn.execute(
+        select(me.c.text, func.count().label("n"))
+        .where(me.c.canonical_id == entity_id)
+        .group_by(me.c.text)
+        .order_by(desc("n"), me.c.text)
+        .limit(100)
+    ).all()
+    if known is None and not variants:
+        return None
+    langs = conn.execute(
+        select(A.c.lang, func.count(func.distinct(A.c.id)))
+        .join(me, me.c.article_id == A.c.id)
+        .where(me.c.canonical_id == entity_id)
+        .group_by(A.c.lang)
+    ).all()
+    kmap = dict(known._mapping) if known is not None else {}
+    return {
+        "id": entity_id,
+        "name": kmap.get("canonical_name") or (variants[0].text if variants else entity_id),
+        "type": kmap.get("type"),
+        "aliases": list(kmap.get("aliases") or []),
+        "variants": [{"key": t, "n": int(n)} for t, n in variants],
+        "languages": [{"key": k, "n": int(n)} for k, n in sorted(langs, key=lambda r: -int(r[1])) if k],
+    }
+
+
+# -- overview ----------------------------------------------------------------------
+def overview(engine: Engine) -> dict[str, Any]:
+    with engine.connect() as conn:
+        n_articles = int(conn.execute(select(func.count()).select_from(A)).scalar() or 0)
+        month = func.substr(A.c.published, 1, 7)
+        timeline = [
+            {"month": m, "lang": lang or "?", "n": int(n)}
+            for m, lang, n in conn.execute(
+                select(month, A.c.lang, func.count())
+                .where(A.c.published.is_not(None))
+                .group_by(month, A.c.lang)
+                .order_by(month)
+            )
+        ]
+        languages = _counts(conn, A.c.lang)
+        outlets = _counts(conn, A.c.outlet, A.c.outlet.is_not(None), limit=15)
+        recent = [
+            summary(r) for r in conn.execute(select(*SUMMARY_COLUMNS).order_by(A.c.seq.desc()).limit(10))
+        ]
+        stories = list_stories(conn)
+        n_entities = int(
+            conn.execute(select(func.count(func.distinct(schema.mentions.c.canonical_id)))).scalar() or 0
+        )
+    narratives = list_narratives(engine)
+    return {
+        "counts": {
+            "articles": n_articles,
+            "stories": len(stories),
+            "narratives": len(narratives),
+            "entities": n_entities,
+            "languages": len([x for x in languages if x["key"]]),
+        },
+        "timeline": timeline,
+        "languages": languages,
+        "outlets": outlets,
+        "recent": recent,
+        "top_stories": stories[:10],
+        "top_narratives": narratives[:10],
+    }

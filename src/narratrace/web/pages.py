@@ -1,0 +1,228 @@
+"""Dashboard pages: server-rendered HTML over the same queries as the API.
+
+Each page is one template fed with plain data and chart geometry; links carry the
+same filters as the API, so every export button downloads exactly what is on screen
+(all pages of it).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+
+from .api import Date, Ident, Text, Web
+from .charts import bars, stacked, story_graph
+from .corpus import (
+    entity_detail,
+    list_entities,
+    list_narratives,
+    list_stories,
+    narrative_detail,
+    overview,
+    story_detail,
+)
+from .queries import ArticleFilter, get_record, list_articles, summaries_by_id
+from .render import marks_of, segments
+
+router = APIRouter(include_in_schema=False)
+PAGE = 50
+
+
+def _render(request: Request, template: str, **data: Any) -> HTMLResponse:
+    html = request.app.state.web.templates.get_template(template).render(path=request.url.path, **data)
+    return HTMLResponse(html)
+
+
+def _url(path: str, params: dict[str, Any]) -> str:
+    clean = {k: v for k, v in params.items() if v not in (None, "")}
+    return f"{path}?{urlencode(clean)}" if clean else path
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, w: Web) -> HTMLResponse:
+    data = w.cache.get("overview", lambda: overview(w.store.engine))
+    return _render(
+        request,
+        "overview.html",
+        data=data,
+        timeline=stacked(data["timeline"], "month", "lang"),
+        lang_bars=bars(data["languages"]),
+        outlet_bars=bars(data["outlets"]),
+    )
+
+
+@router.get("/articles", response_class=HTMLResponse)
+def articles_page(
+    request: Request,
+    w: Web,
+    lang: Text = None,
+    outlet: Text = None,
+    date_from: Date = None,
+    date_to: Date = None,
+    story: Text = None,
+    narrative: Text = None,
+    entity: Text = None,
+    sort: Literal["recent", "published"] = "recent",
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+) -> HTMLResponse:
+    filt = ArticleFilter(lang, outlet, date_from, date_to, story, narrative, entity)
+    with w.store.engine.connect() as conn:
+        page = list_articles(conn, filt, sort, cursor, PAGE)
+    params = filt.as_params() | {"sort": sort}
+    return _render(
+        request,
+        "articles.html",
+        page=page,
+        filt=filt,
+        sort=sort,
+        next_url=_url("/articles", params | {"cursor": page["next"]}) if page["next"] else None,
+        export_csv=_url("/api/articles", params | {"format": "csv"}),
+        export_jsonl=_url("/api/articles", params | {"format": "jsonl"}),
+    )
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article_page(request: Request, w: Web, article_id: Ident) -> HTMLResponse:
+    with w.store.engine.connect() as conn:
+        rec = get_record(conn, article_id)
+        if rec is None:
+            raise HTTPException(404, f"no article with id {article_id!r}")
+        linked = [r.get("article_id") for r in rec.get("relations") or []] + [rec.get("duplicate_of")]
+        related = summaries_by_id(conn, [i for i in linked if isinstance(i, str)][:100])
+    marks = marks_of(rec)
+    kinds = sorted({m["kind"] for m in marks})
+    return _render(
+        request,
+        "article.html",
+        a=rec,
+        segments=segments(rec.get("body") or "", marks),
+        kinds=kinds,
+        related=related,
+        n_marks=len(marks),
+    )
+
+
+@router.get("/stories", response_class=HTMLResponse)
+def stories_page(request: Request, w: Web, offset: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
+    items = w.cache.get("stories", lambda: _conn(w, list_stories))
+    return _render(
+        request,
+        "stories.html",
+        items=items[offset : offset + PAGE],
+        total=len(items),
+        offset=offset,
+        next_url=_url("/stories", {"offset": offset + PAGE}) if offset + PAGE < len(items) else None,
+    )
+
+
+def _conn(w: Any, fn: Any) -> Any:
+    with w.store.engine.connect() as conn:
+        return fn(conn)
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, w: Web, story_id: Ident) -> HTMLResponse:
+    with w.store.engine.connect() as conn:
+        s = story_detail(conn, story_id)
+    if s is None:
+        raise HTTPException(404, f"no story with id {story_id!r}")
+    titles = {a["id"]: a["title"] or a["id"] for a in s["articles"]}
+    return _render(
+        request,
+        "story.html",
+        s=s,
+        graph=story_graph(s["articles"], s["edges"]),
+        outlet_bars=bars(s["outlets"]),
+        lang_bars=bars(s["languages"]),
+        titles=titles,
+    )
+
+
+@router.get("/narratives", response_class=HTMLResponse)
+def narratives_page(request: Request, w: Web) -> HTMLResponse:
+    items = w.cache.get("narratives", lambda: list_narratives(w.store.engine))
+    return _render(request, "narratives.html", items=items)
+
+
+@router.get("/narratives/{narrative_id}", response_class=HTMLResponse)
+def narrative_page(request: Request, w: Web, narrative_id: Ident) -> HTMLResponse:
+    n = narrative_detail(w.store.engine, narrative_id)
+    if n is None:
+        raise HTTPException(404, f"no narrative with id {narrative_id!r}")
+    points = [
+        {"month": (m.get("published") or "")[:7] or None, "lang": m.get("lang") or "?", "n": 1}
+        for m in n["matches"]
+    ]
+    return _render(
+        request,
+        "narrative.html",
+        n=n,
+        timeline=stacked(points, "month", "lang"),
+        outlet_bars=bars(n["outlets"]),
+        stance_bars=bars(n["stances"]),
+    )
+
+
+@router.get("/entities", response_class=HTMLResponse)
+def entities_page(
+    request: Request,
+    w: Web,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> HTMLResponse:
+    items = w.cache.get("entities", lambda: _conn(w, list_entities))
+    if q:
+        items = [e for e in items if q.casefold() in (e["name"] or "").casefold()]
+    return _render(
+        request,
+        "entities.html",
+        items=items[offset : offset + PAGE],
+        total=len(items),
+        q=q,
+        next_url=_url("/entities", {"q": q, "offset": offset + PAGE}) if offset + PAGE < len(items) else None,
+    )
+
+
+@router.get("/entities/{entity_id}", response_class=HTMLResponse)
+def entity_page(
+    request: Request, w: Web, entity_id: Ident, cursor: Annotated[str | None, Query(max_length=512)] = None
+) -> HTMLResponse:
+    with w.store.engine.connect() as conn:
+        e = entity_detail(conn, entity_id)
+        if e is None:
+            raise HTTPException(404, f"no entity with id {entity_id!r}")
+        page = list_articles(conn, ArticleFilter(entity=entity_id), "recent", cursor, PAGE)
+    return _render(
+        request,
+        "entity.html",
+        e=e,
+        page=page,
+        variant_bars=bars(e["variants"][:15]),
+        next_url=_url(f"/entities/{entity_id}", {"cursor": page["next"]}) if page["next"] else None,
+    )
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    w: Web,
+    q: Annotated[str | None, Query(max_length=500)] = None,
+    mode: Literal["hybrid", "text", "semantic"] = "hybrid",
+    lang: Text = None,
+    offset: Annotated[int, Query(ge=0, le=1000)] = 0,
+) -> HTMLResponse:
+    hits = w.search.search(q, mode, lang, 20, offset) if q and q.strip() else []
+    params = {"q": q, "mode": mode, "lang": lang}
+    return _render(
+        request,
+        "search.html",
+        q=q or "",
+        mode=mode,
+        lang=lang or "",
+        hits=hits,
+        next_url=_url("/search", params | {"offset": offset + 20}) if len(hits) == 20 else None,
+        export_csv=_url("/api/search", params | {"format": "csv", "limit": 200}) if q else None,
+    )

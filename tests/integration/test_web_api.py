@@ -1,0 +1,224 @@
+"""REST API over a store filled with hand-built analysed records."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from narratrace.config import Settings
+from narratrace.records import Article
+from narratrace.store import Store, open_store
+from narratrace.web import create_app
+from tests.integration.web_corpus import load
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    s = open_store(str(tmp_path_factory.mktemp("web") / "web.db"))
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def corpus(store: Store) -> dict[str, Article]:
+    return load(store)
+
+
+@pytest.fixture(scope="module")
+def client(store: Store, corpus: dict[str, Article]) -> TestClient:
+    return TestClient(create_app(store, Settings()))
+
+
+def test_article_list_filters_and_keyset_pages(client: TestClient, corpus: dict[str, Article]) -> None:
+    everything = client.get("/api/articles").json()
+    assert everything["total"] == 5 and everything["total_exact"]
+    assert everything["items"][0]["id"] == corpus["hostile"].id  # newest stored first
+    fr = client.get("/api/articles", params={"lang": "fr"}).json()
+    assert {a["id"] for a in fr["items"]} == {corpus["fr"].id, corpus["other"].id}
+    assert (
+        client.get("/api/articles", params={"outlet": "Geo Front"}).json()["items"][0]["id"]
+        == corpus["rep"].id
+    )
+    march = client.get("/api/articles", params={"date_from": "2019-03-30", "date_to": "2019-03-31"}).json()
+    assert {a["id"] for a in march["items"]} == {corpus["fr"].id, corpus["rep"].id}
+    assert client.get("/api/articles", params={"story": "story-zerba"}).json()["total"] == 1
+    assert client.get("/api/articles", params={"narrative": "staged-chemical-attacks"}).json()["total"] == 3
+    assert client.get("/api/articles", params={"entity": "Q-white-helmets"}).json()["total"] == 3
+    seen: list[str] = []
+    params: dict[str, str | int] = {"limit": 2, "sort": "published"}
+    while True:
+        page = client.get("/api/articles", params=params).json()
+        seen += [a["id"] for a in page["items"]]
+        if not page["next"]:
+            break
+        params["cursor"] = page["next"]
+    assert len(seen) == len(set(seen)) == 5
+    assert seen[0] == corpus["other"].id  # 2020-01 is the latest publication date
+
+
+def test_article_record_is_the_full_jsonl_record(client: TestClient, corpus: dict[str, Article]) -> None:
+    rec = client.get(f"/api/articles/{corpus['en'].id}").json()
+    for key in (
+        "id",
+        "external_id",
+        "source",
+        "outlet",
+        "lang",
+        "title",
+        "published",
+        "authors",
+        "body",
+        "comments",
+        "removed",
+        "entities",
+        "attributions",
+        "claims",
+        "story_id",
+        "duplicate_of",
+        "narratives",
+        "techniques",
+        "relations",
+    ):
+        assert key in rec
+    ent = rec["entities"][0]
+    assert rec["body"][ent["start"] : ent["end"]] == ent["text"]
+
+
+def test_stories_narratives_entities(client: TestClient, corpus: dict[str, Article]) -> None:
+    stories = client.get("/api/stories").json()
+    assert stories["items"][0]["id"] == "story-idlib" and stories["items"][0]["size"] == 4
+    story = client.get("/api/stories/story-idlib").json()
+    assert {c["key"] for c in story["languages"]} == {"en", "fr"}
+    kinds = {(e["source"], e["kind"], e["target"]) for e in story["edges"]}
+    assert (corpus["fr"].id, "translated_from", corpus["en"].id) in kinds
+    assert (corpus["rep"].id, "duplicate_of", corpus["en"].id) in kinds
+    narratives = client.get("/api/narratives").json()["items"]
+    assert narratives[0]["id"] == "staged-chemical-attacks" and narratives[0]["articles"] == 3
+    assert narratives[0]["title"].startswith("Rescuers stage")
+    detail = client.get("/api/narratives/staged-chemical-attacks").json()
+    assert detail["matches"][0]["id"] == corpus["en"].id  # best score first
+    entities = client.get("/api/entities", params={"q": "helmets"}).json()["items"]
+    assert entities[0]["id"] == "Q-white-helmets" and entities[0]["articles"] == 3
+    ent = client.get("/api/entities/Q-white-helmets").json()
+    assert {v["key"] for v in ent["variants"]} == {"White Helmets", "Casques blancs"}
+    assert ent["articles"]["total"] == 3
+
+
+def test_text_search_with_snippets(client: TestClient, corpus: dict[str, Article]) -> None:
+    res = client.get("/api/search", params={"q": "bidons chlore", "mode": "text"}).json()
+    assert res["items"][0]["id"] == corpus["fr"].id
+    assert any(p["hit"] for p in res["items"][0]["snippet"])
+    accents = client.get("/api/search", params={"q": "ministere defense", "mode": "text"}).json()
+    assert corpus["fr"].id in [h["id"] for h in accents["items"]]  # diacritics folded
+    # FTS operators in the query are words, not syntax
+    assert client.get("/api/search", params={"q": 'NEAR( " OR * -', "mode": "text"}).status_code == 200
+
+
+@pytest.mark.slow
+def test_semantic_search_crosses_languages(client: TestClient, corpus: dict[str, Article]) -> None:
+    res = client.get(
+        "/api/search", params={"q": "rescuers film a fake chemical attack", "mode": "semantic", "lang": "fr"}
+    ).json()
+    assert res["items"][0]["id"] == corpus["fr"].id
+    hybrid = client.get("/api/search", params={"q": "provocation chimique à Idleb"}).json()
+    assert {corpus["fr"].id, corpus["en"].id} <= {h["id"] for h in hybrid["items"][:3]}
+
+
+def test_exports(client: TestClient, corpus: dict[str, Article]) -> None:
+    resp = client.get("/api/articles", params={"lang": "en", "format": "csv"})
+    assert resp.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(resp.text)))
+    assert {r["id"] for r in rows} == {corpus["en"].id, corpus["rep"].id, corpus["hostile"].id}
+    hostile = next(r for r in rows if r["id"] == corpus["hostile"].id)
+    assert hostile["url"] == "javascript:alert(4)"  # data stays data; only pages refuse to link it
+    lines = client.get("/api/articles", params={"format": "jsonl", "limit": 1}).text.splitlines()
+    assert len(lines) == 5 and all("body" in json.loads(line) for line in lines)  # the whole list
+    assert client.get("/api/stories", params={"format": "csv"}).text.startswith("id,title,size")
+    assert "staged-chemical-attacks" in client.get("/api/narratives", params={"format": "jsonl"}).text
+
+
+def test_csv_cells_cannot_become_formulas(tmp_path: Path) -> None:
+    from narratrace.web.export import _cell
+
+    assert _cell('=HYPERLINK("http://x")').startswith("'=")
+    assert _cell("@SUM(A1)") == "'@SUM(A1)"
+    assert _cell("plain") == "plain"
+
+
+def test_errors_are_problem_details(client: TestClient) -> None:
+    for url, status in [
+        ("/api/articles/nope", 404),
+        ("/api/articles?limit=0", 422),
+        ("/api/articles?cursor=@@@", 400),
+        ("/api/stories/none", 404),
+        ("/api/zzz", 404),
+        ("/api/articles?date_from=yesterday", 422),
+    ]:
+        resp = client.get(url)
+        assert resp.status_code == status, url
+        assert resp.headers["content-type"] == "application/problem+json"
+        body = resp.json()
+        assert body["status"] == status and body["detail"]
+
+
+def test_security_headers_everywhere(client: TestClient) -> None:
+    for url in ("/", "/api/articles", "/static/style.css", "/api/nothing"):
+        headers = client.get(url).headers
+        csp = headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+        assert headers["x-content-type-options"] == "nosniff"
+    assert client.get("/docs").status_code == 404  # Swagger UI would need a CDN
+    assert client.get("/openapi.json").json()["paths"]["/api/articles"]
+
+
+def test_writes_need_a_configured_token(store: Store, corpus: dict[str, Article]) -> None:
+    closed = TestClient(create_app(store, Settings()))
+    resp = closed.post("/api/analyze", content="Some text", headers={"content-type": "text/plain"})
+    assert resp.status_code == 403 and "NARRATRACE_TOKEN" in resp.json()["detail"]
+    guarded = TestClient(create_app(store, Settings(token="s3cret")))
+    assert (
+        guarded.post("/api/analyze", content="x", headers={"content-type": "text/plain"}).status_code == 401
+    )
+    wrong = guarded.post(
+        "/api/analyze", content="x", headers={"content-type": "text/plain", "authorization": "Bearer nope"}
+    )
+    assert wrong.status_code == 401 and wrong.headers["www-authenticate"] == "Bearer"
+    big = guarded.post(
+        "/api/analyze",
+        content=b"x" * (11 * 1024 * 1024),
+        headers={"content-type": "text/plain", "authorization": "Bearer s3cret"},
+    )
+    assert big.status_code == 413
+    odd = guarded.post(
+        "/api/analyze", content=b"x", headers={"content-type": "image/png", "authorization": "Bearer s3cret"}
+    )
+    assert odd.status_code == 415
+
+
+@pytest.mark.slow
+def test_analyze_returns_the_analysed_records(tmp_path: Path) -> None:
+    settings = Settings(token="s3cret", analysers=("language.v1", "metadata.v1"), corpus=())
+    client = TestClient(create_app(str(tmp_path / "analyze.db"), settings))
+    auth = {"authorization": "Bearer s3cret"}
+    text = (
+        "Le ministère a déclaré vendredi que des groupes armés préparent une provocation.\n\nSuite du texte."
+    )
+    first = client.post("/api/analyze", content=text.encode(), headers=auth | {"content-type": "text/plain"})
+    assert first.status_code == 200, first.text
+    (rec,) = first.json()["articles"]
+    assert rec["lang"] == "fr" and rec["body"].startswith("Le ministère")
+    again = client.post("/api/analyze", content=text.encode(), headers=auth | {"content-type": "text/plain"})
+    assert again.json()["articles"][0]["id"] == rec["id"]  # stored once, returned as stored
+    batch = b'{"id": "x1", "title": "Only a title", "outlet": "Wire"}\nnot json\n{"text": ""}\n'
+    res = client.post(
+        "/api/analyze", content=batch, headers=auth | {"content-type": "application/x-ndjson"}
+    ).json()
+    assert [a["external_id"] for a in res["articles"]] == ["x1"]
+    assert sorted(r["reason"] for r in res["rejected"]) == ["invalid_json", "missing_content"]
+    assert client.get("/api/articles").json()["total"] == 2
