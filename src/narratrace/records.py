@@ -44,6 +44,7 @@ class RawItem:
     lang: str | None = None
     date: str | None = None
     encoding: str | None = None
+    authors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

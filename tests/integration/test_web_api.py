@@ -222,3 +222,30 @@ def test_analyze_returns_the_analysed_records(tmp_path: Path) -> None:
     assert [a["external_id"] for a in res["articles"]] == ["x1"]
     assert sorted(r["reason"] for r in res["rejected"]) == ["invalid_json", "missing_content"]
     assert client.get("/api/articles").json()["total"] == 2
+
+
+def test_edit_narratives_with_token(
+    store: Store, corpus: dict[str, Article], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = {
+        "title": "Floods are engineered",
+        "summary": "Dams emptied on purpose.",
+        "claims": {"en": ["Engineers emptied the dam to flood the valley."]},
+    }
+    client = TestClient(create_app(store, Settings(token="s3cret")))
+    auth = {"authorization": "Bearer s3cret"}
+    assert client.put("/api/narratives/engineered-floods", json=body).status_code == 401
+    monkeypatch.delenv("NARRATRACE_CATALOG", raising=False)
+    assert client.put("/api/narratives/engineered-floods", json=body, headers=auth).status_code == 409
+    monkeypatch.setenv("NARRATRACE_CATALOG", str(tmp_path / "catalogue"))
+    bad = client.put("/api/narratives/engineered-floods", json={"title": "No claims"}, headers=auth)
+    assert bad.status_code == 422 and "claim" in bad.json()["detail"]
+    assert client.put("/api/narratives/..%2F..%2Fetc", json=body, headers=auth).status_code in (404, 422)
+    ok = client.put("/api/narratives/engineered-floods", json=body, headers=auth)
+    assert ok.status_code == 200, ok.text
+    assert (tmp_path / "catalogue" / "engineered-floods.yaml").exists()
+    listed = {n["id"]: n for n in client.get("/api/narratives", params={"limit": 200}).json()["items"]}
+    assert listed["engineered-floods"]["title"] == "Floods are engineered"
+    assert listed["engineered-floods"]["articles"] == 0
+    detail = client.get("/api/narratives/engineered-floods").json()
+    assert detail["claims"] == {"en": ["Engineers emptied the dam to flood the valley."]}

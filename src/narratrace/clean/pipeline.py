@@ -48,7 +48,7 @@ class RuleCleaner:
         published, published_source = item.date, "input" if item.date else None
         outlet, title = item.outlet, item.title
         # a reader's author field (a feed's dc:creator), once RawItem carries one
-        authors: list[str] = [str(a).strip() for a in getattr(item, "authors", None) or () if str(a).strip()]
+        authors: list[str] = [a.strip() for a in item.authors if a.strip()]
         if item.html and item.html.strip():
             extract = extract_html(item.html, url=item.source.url)
             if extract is None or not (extract.text.strip() or extract.title or item.title):

@@ -42,8 +42,12 @@ def read_feed(ref: SourceRef, data: bytes) -> Iterator[RawItem | Rejection]:
                 SourceRef(path=ref.path, line=index + 1), "missing_content", f"{ref.path}: entry {index} is empty"
             )
             continue
+        authors = tuple(a["name"] for a in entry.get("authors") or [] if a.get("name"))
+        if not authors and entry.get("author"):
+            authors = (str(entry["author"]),)
         yield RawItem(
             source=SourceRef(path=ref.path, url=entry.get("link") or None, line=index + 1),
+            authors=authors,
             fmt="feed",
             html=html,
             title=title,

@@ -17,7 +17,7 @@ import datetime as dt
 import hashlib
 import math
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -32,6 +32,7 @@ from .catalogue import Narrative, slugify, unique_id
 from .lexicon import split_sentences
 
 MAX_UNITS = 20_000  # claims considered per discovery run (most recent articles first)
+MAX_ARTICLES = 10_000
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,9 @@ def refresh_candidates(
     store: Store, encoder: Encoder | None = None, **options: Any
 ) -> list[CandidateNarrative]:
     """Recompute candidates over the store (newest articles first) and save them."""
-    arts = list(store.iter_articles(order="published"))[::-1]
+    recent: deque[Article] = deque(maxlen=MAX_ARTICLES)  # bounded memory on big stores
+    recent.extend(store.iter_articles(order="published"))
+    arts = list(reversed(recent))
     cands = find_candidates(arts, encoder, **options)
     now = dt.datetime.now(dt.UTC)
     with store.engine.begin() as conn:

@@ -103,7 +103,7 @@ class CatalogueIndex:
         self.keys: list[dict[str, frozenset[str]]] = []
         self.kw_owners: dict[str, list[int]] = {}
         for i, n in enumerate(self.narratives):
-            for claim in n.all_claims():
+            for claim in [*n.all_claims(), n.title]:
                 texts.append(claim)
                 owner.append(i)
             keys: dict[str, frozenset[str]] = {}

@@ -26,7 +26,8 @@ def title_tokens(text: str | None, prefix: int = PREFIX) -> frozenset[str]:
     """The set of transliterated word prefixes of a short text (numbers kept whole)."""
     if not text:
         return frozenset()
-    folded = anyascii(text[:_MAX_CHARS]).lower()
+    # y -> i: Olympic / Olimpico / Олимп, Tokyo / Tokio
+    folded = anyascii(text[:_MAX_CHARS]).lower().replace("y", "i")
     out = set()
     for word in _WORD.findall(folded):
         if word.isdigit():

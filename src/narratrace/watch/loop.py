@@ -156,6 +156,9 @@ def poll_once(
         except FetchError as exc:
             report.errors.append(str(exc))
             continue
+        except Exception as exc:  # a parser bug on hostile input must not stop the other sources
+            report.errors.append(f"{source}: {type(exc).__name__}: {exc}")
+            continue
         fresh = [i for i in items if isinstance(i, RawItem)]
         report.rejected += sum(1 for i in items if isinstance(i, Rejection))
         for rej in (i for i in items if isinstance(i, Rejection)):

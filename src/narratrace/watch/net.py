@@ -50,8 +50,12 @@ def _is_private_host(host: str) -> bool:
 
 
 def check_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError as exc:
+        raise FetchError(f"{url!r}: not a valid URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not host:
         raise FetchError(f"{url!r}: only http:// and https:// URLs are supported")
     return url
 
@@ -82,7 +86,7 @@ def _request(method: str, url: str, policy: NetPolicy, **kwargs: Any) -> tuple[i
                             raise FetchError(f"{current}: response larger than {policy.max_bytes} bytes")
                         chunks.append(chunk)
                     return resp.status_code, b"".join(chunks), current
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
                 raise FetchError(f"{current}: {type(exc).__name__}: {exc}") from None
         raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects")
     raise FetchError(f"{url}: unreachable")  # pragma: no cover

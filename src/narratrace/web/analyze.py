@@ -42,7 +42,7 @@ def require_token(request: Request) -> None:
         )
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
+async def read_body(request: Request, limit: int) -> bytes:
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
@@ -125,7 +125,7 @@ def _run(request: Request, items: list[RawItem | Rejection]) -> dict[str, Any]:
 async def analyze_request(request: Request) -> Response:
     state = request.app.state.web
     limit = min(state.max_body, state.settings.max_file_bytes)
-    body = await _read_body(request, limit)
+    body = await read_body(request, limit)
     items = parse_items(body, request.headers.get("content-type", ""))
     result = await run_in_threadpool(_run, request, items)
     return JSONResponse(result)

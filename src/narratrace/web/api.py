@@ -7,21 +7,16 @@ blocking database calls of one request do not stall the others. Every list takes
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
-from .analyze import analyze_request, require_token
+from .analyze import analyze_request, read_body, require_token
 from .app import WebState
-from .corpus import (
-    entity_detail,
-    list_entities,
-    list_narratives,
-    list_stories,
-    narrative_detail,
-    story_detail,
-)
+from .corpus import entity_detail, list_entities, list_stories, story_detail
 from .export import download
 from .models import (
     AnalyzeResult,
@@ -36,6 +31,7 @@ from .models import (
     StoryDetail,
     StoryPage,
 )
+from .narratives import EditError, list_narratives, narrative_detail, save_narrative
 from .queries import ArticleFilter, get_record, get_records, iter_article_ids, list_articles
 
 PROBLEMS: dict[int | str, dict[str, Any]] = {
@@ -51,6 +47,7 @@ EXPORTS: dict[int | str, dict[str, Any]] = {
         "description": "The page as JSON, or the whole list as CSV / JSONL with `format`",
     }
 }
+MAX_NARRATIVE_BYTES = 1_000_000
 ARTICLE_COLUMNS = ["id", "title", "outlet", "lang", "published", "story_id", "duplicate_of", "url"]
 
 router = APIRouter(prefix="/api", responses=PROBLEMS)
@@ -102,7 +99,7 @@ def articles(
     if format != "json":
         return download(_export_articles(w, filt, sort, format), format, ARTICLE_COLUMNS, "articles")
     with w.store.engine.connect() as conn:
-        return list_articles(conn, filt, sort, cursor, limit)
+        return list_articles(conn, filt, sort, cursor, limit, memo=w.cache.get)
 
 
 def _export_articles(w: WebState, filt: ArticleFilter, sort: str, fmt: str) -> Any:
@@ -135,6 +132,11 @@ def stories(w: Web, offset: Offset = 0, limit: Limit = 50, format: Format = "jso
     return _page(items, offset, limit)
 
 
+def _narratives(w: WebState) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = w.cache.get("narratives", lambda: list_narratives(w.store.engine))
+    return items
+
+
 def _with_conn(w: WebState, fn: Any) -> Any:
     with w.store.engine.connect() as conn:
         return fn(conn)
@@ -153,7 +155,7 @@ def story(w: Web, story_id: Ident) -> Any:
 @router.get("/narratives", response_model=NarrativePage, responses=EXPORTS)
 def narratives(w: Web, offset: Offset = 0, limit: Limit = 50, format: Format = "json") -> Any:
     """Known narratives with how many articles carry them."""
-    items = w.cache.get("narratives", lambda: list_narratives(w.store.engine))
+    items = _narratives(w)
     if format != "json":
         return download(items, format, ["id", "title", "articles", "mean_score", "max_score"], "narratives")
     return _page(items, offset, limit)
@@ -162,7 +164,7 @@ def narratives(w: Web, offset: Offset = 0, limit: Limit = 50, format: Format = "
 @router.get("/narratives/{narrative_id}", response_model=NarrativeDetail)
 def narrative(w: Web, narrative_id: Ident) -> Any:
     """One narrative with the articles matching it (best first), by stance, language and outlet."""
-    found = narrative_detail(w.store.engine, narrative_id)
+    found = narrative_detail(w.store.engine, narrative_id, _narratives(w))
     if found is None:
         raise not_found("narrative", narrative_id)
     return found
@@ -196,7 +198,9 @@ def entity(w: Web, entity_id: Ident, cursor: Annotated[str | None, Query(max_len
         found = entity_detail(conn, entity_id)
         if found is None:
             raise not_found("entity", entity_id)
-        found["articles"] = list_articles(conn, ArticleFilter(entity=entity_id), "recent", cursor, 50)
+        found["articles"] = list_articles(
+            conn, ArticleFilter(entity=entity_id), "recent", cursor, 50, memo=w.cache.get
+        )
     return found
 
 
@@ -260,3 +264,54 @@ async def analyze(request: Request) -> Response:
     Needs ``Authorization: Bearer <token>``. Already stored inputs come back as stored.
     """
     return await analyze_request(request)
+
+
+NARRATIVE_BODY = {
+    "type": "object",
+    "required": ["title", "claims"],
+    "properties": {
+        "title": {"type": "string"},
+        "summary": {"type": "string"},
+        "claims": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+        "keywords": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+        "entities": {"type": "array", "items": {"type": "string"}},
+        "anchors": {"type": "array", "items": {"type": "string"}},
+        "debunks": {"type": "array", "items": {"type": "string"}},
+        "first_seen": {"type": "string"},
+        "sources": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+
+@router.put(
+    "/narratives/{narrative_id}",
+    dependencies=[Depends(require_token)],
+    responses={
+        401: PROBLEMS[400] | {"description": "Missing or wrong token"},
+        403: PROBLEMS[400] | {"description": "Writes disabled: no token configured"},
+        409: PROBLEMS[400] | {"description": "No catalogue folder configured ($NARRATRACE_CATALOG)"},
+        413: PROBLEMS[400] | {"description": "Body too large"},
+    },
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": NARRATIVE_BODY}}}
+    },
+)
+async def put_narrative(request: Request, narrative_id: Ident) -> Response:
+    """Create or replace a narrative of the analyst's catalogue (``$NARRATRACE_CATALOG``).
+
+    Needs ``Authorization: Bearer <token>``. The next analysis run matches against it.
+    """
+    body = await read_body(request, MAX_NARRATIVE_BYTES)
+    try:
+        data = json.loads(body)
+    except ValueError as exc:
+        raise HTTPException(400, f"invalid JSON: {exc}") from None
+    try:
+        saved = await run_in_threadpool(save_narrative, narrative_id, data)
+    except EditError as exc:
+        raise HTTPException(exc.status, str(exc)) from None
+    web(request).cache.invalidate("narratives")
+    return JSONResponse(saved)

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Table, desc, func, inspect, select
+from sqlalchemy import Engine, desc, func, select
 from sqlalchemy.engine import Connection
 
 from ..store import schema
@@ -34,8 +34,9 @@ class TTLCache:
     recomputes it, so no request pays for the refresh.
     """
 
-    def __init__(self, ttl: float = 5.0) -> None:
+    def __init__(self, ttl: float = 5.0, max_keys: int = 2048) -> None:
         self.ttl = ttl
+        self.max_keys = max_keys
         self._data: dict[str, tuple[float, Any]] = {}
         self._lock = threading.Lock()
         self._key_locks: dict[str, threading.Lock] = {}
@@ -58,7 +59,16 @@ class TTLCache:
             value = compute()
             with self._lock:
                 self._data[key] = (time.monotonic() + self.ttl, value)
+                while len(self._data) > self.max_keys:  # oldest first (insertion order)
+                    old = next(iter(self._data))
+                    del self._data[old]
+                    self._key_locks.pop(old, None)
             return value
+
+    def invalidate(self, key: str) -> None:
+        """Forget a value (after a write), so the next reader computes it afresh."""
+        with self._lock:
+            self._data.pop(key, None)
 
     def _refresh(self, key: str, compute: Callable[[], Any]) -> None:
         try:
@@ -177,104 +187,6 @@ def _tally(values: Any) -> list[dict[str, Any]]:
     return [{"key": k, "n": n} for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-# -- narratives --------------------------------------------------------------------
-def _catalogue_table(engine: Engine) -> Table | None:
-    """The narratives capability's catalogue table, when it exists in this database."""
-    if not inspect(engine).has_table("narratives"):
-        return None
-    from sqlalchemy import MetaData
-
-    md = MetaData()
-    return Table("narratives", md, autoload_with=engine)
-
-
-def list_narratives(engine: Engine) -> list[dict[str, Any]]:
-    nm = schema.narrative_matches
-    with engine.connect() as conn:
-        stats = {
-            nid: {"articles": int(n), "mean_score": float(avg or 0), "max_score": float(mx or 0)}
-            for nid, n, avg, mx in conn.execute(
-                select(nm.c.narrative_id, func.count(), func.avg(nm.c.score), func.max(nm.c.score)).group_by(
-                    nm.c.narrative_id
-                )
-            )
-        }
-        catalogue = _catalogue(engine, conn)
-    out = []
-    for nid in sorted(set(stats) | set(catalogue)):
-        entry: dict[str, Any] = {
-            "id": nid,
-            "title": None,
-            "description": None,
-            "articles": 0,
-            "mean_score": 0.0,
-            "max_score": 0.0,
-        }
-        entry.update(catalogue.get(nid, {}))
-        entry.update(stats.get(nid, {}))
-        out.append(entry)
-    if any(not e["title"] for e in out):
-        _fill_titles(engine, out)
-    out.sort(key=lambda e: (-e["articles"], e["id"]))
-    return out
-
-
-def _catalogue(engine: Engine, conn: Connection) -> dict[str, dict[str, Any]]:
-    table = _catalogue_table(engine)
-    if table is None or "id" not in table.c:
-        return {}
-    cols = [c for c in ("title", "description", "summary") if c in table.c]
-    out: dict[str, dict[str, Any]] = {}
-    for row in conn.execute(select(table.c.id, *[table.c[c] for c in cols])):
-        m = row._mapping
-        out[str(m["id"])] = {
-            "title": m.get("title"),
-            "description": m.get("description") or m.get("summary"),
-        }
-    return out
-
-
-def _fill_titles(engine: Engine, entries: list[dict[str, Any]]) -> None:
-    """Titles of narratives without a catalogue row, from one matching article record."""
-    nm = schema.narrative_matches
-    with engine.connect() as conn:
-        for entry in entries:
-            if entry["title"]:
-                continue
-            rec = conn.execute(
-                select(A.c.record)
-                .join(nm, nm.c.article_id == A.c.id)
-                .where(nm.c.narrative_id == entry["id"])
-                .limit(1)
-            ).scalar()
-            for match in (rec or {}).get("narratives") or []:
-                if match.get("id") == entry["id"]:
-                    entry["title"] = match.get("title")
-
-
-def narrative_detail(engine: Engine, narrative_id: str, limit: int = 200) -> dict[str, Any] | None:
-    entry = next((n for n in list_narratives(engine) if n["id"] == narrative_id), None)
-    if entry is None:
-        return None
-    nm = schema.narrative_matches
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(*SUMMARY_COLUMNS, nm.c.score, nm.c.stance)
-            .join(nm, nm.c.article_id == A.c.id)
-            .where(nm.c.narrative_id == narrative_id)
-            .order_by(nm.c.score.desc(), A.c.id)
-            .limit(limit)
-        ).all()
-    articles = [summary(r) for r in rows]
-    return entry | {
-        "matches": articles,
-        "stances": _tally(a.get("stance") for a in articles),
-        "languages": _tally(a.get("lang") for a in articles),
-        "outlets": _tally(a.get("outlet") for a in articles),
-        "timeline": _tally((a.get("published") or "")[:7] or None for a in articles),
-    }
-
-
 # -- entities ----------------------------------------------------------------------
 def list_entities(conn: Connection) -> list[dict[str, Any]]:
     me, en = schema.mentions, schema.entities
@@ -358,7 +270,9 @@ def overview(engine: Engine) -> dict[str, Any]:
         n_entities = int(
             conn.execute(select(func.count(func.distinct(schema.mentions.c.canonical_id)))).scalar() or 0
         )
-    narratives = list_narratives(engine)
+    from .narratives import list_narratives
+
+    narratives = [n for n in list_narratives(engine) if n["articles"]]  # matched ones
     return {
         "counts": {
             "articles": n_articles,

@@ -118,6 +118,8 @@ class NarrativeMatchRow(ArticleSummary):
 
 
 class NarrativeDetail(NarrativeSummary):
+    claims: dict[str, list[str]] = {}
+    debunks: list[str] = []
     matches: list[NarrativeMatchRow]
     stances: list[Count]
     languages: list[Count]

@@ -13,17 +13,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
-from .api import Date, Ident, Text, Web
+from .api import Date, Ident, Text, Web, _narratives
 from .charts import bars, stacked, story_graph
-from .corpus import (
-    entity_detail,
-    list_entities,
-    list_narratives,
-    list_stories,
-    narrative_detail,
-    overview,
-    story_detail,
-)
+from .corpus import entity_detail, list_entities, list_stories, overview, story_detail
+from .narratives import narrative_detail
 from .queries import ArticleFilter, get_record, list_articles, summaries_by_id
 from .render import marks_of, segments
 
@@ -70,7 +63,7 @@ def articles_page(
 ) -> HTMLResponse:
     filt = ArticleFilter(lang, outlet, date_from, date_to, story, narrative, entity)
     with w.store.engine.connect() as conn:
-        page = list_articles(conn, filt, sort, cursor, PAGE)
+        page = list_articles(conn, filt, sort, cursor, PAGE, memo=w.cache.get)
     params = filt.as_params() | {"sort": sort}
     return _render(
         request,
@@ -143,13 +136,13 @@ def story_page(request: Request, w: Web, story_id: Ident) -> HTMLResponse:
 
 @router.get("/narratives", response_class=HTMLResponse)
 def narratives_page(request: Request, w: Web) -> HTMLResponse:
-    items = w.cache.get("narratives", lambda: list_narratives(w.store.engine))
+    items = _narratives(w)
     return _render(request, "narratives.html", items=items)
 
 
 @router.get("/narratives/{narrative_id}", response_class=HTMLResponse)
 def narrative_page(request: Request, w: Web, narrative_id: Ident) -> HTMLResponse:
-    n = narrative_detail(w.store.engine, narrative_id)
+    n = narrative_detail(w.store.engine, narrative_id, _narratives(w))
     if n is None:
         raise HTTPException(404, f"no narrative with id {narrative_id!r}")
     points = [
@@ -194,7 +187,7 @@ def entity_page(
         e = entity_detail(conn, entity_id)
         if e is None:
             raise HTTPException(404, f"no entity with id {entity_id!r}")
-        page = list_articles(conn, ArticleFilter(entity=entity_id), "recent", cursor, PAGE)
+        page = list_articles(conn, ArticleFilter(entity=entity_id), "recent", cursor, PAGE, memo=w.cache.get)
     return _render(
         request,
         "entity.html",

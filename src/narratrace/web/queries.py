@@ -13,11 +13,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal_column, or_, select
+from sqlalchemy import Engine, Select, and_, func, literal_column, or_, select
 from sqlalchemy.engine import Connection
 
 from ..store import schema
@@ -144,12 +144,37 @@ def _ordered(query: Select[Any], sort: str, cursor: str | None, dialect: str = "
     raise QueryError(f"unknown sort {sort!r}; use 'recent' or 'published'")
 
 
+Memo = Callable[[str, Callable[[], Any]], Any]
+
+
+def _on(engine: Engine, fn: Callable[[Connection], Any]) -> Any:
+    with engine.connect() as conn:
+        return fn(conn)
+
+
+def _no_memo(_key: str, compute: Callable[[], Any]) -> Any:
+    return compute()
+
+
 def list_articles(
-    conn: Connection, filt: ArticleFilter, sort: str = "recent", cursor: str | None = None, limit: int = 50
+    conn: Connection,
+    filt: ArticleFilter,
+    sort: str = "recent",
+    cursor: str | None = None,
+    limit: int = 50,
+    memo: Memo = _no_memo,
 ) -> dict[str, Any]:
-    """One page of article summaries, the cursor of the next page and a capped total."""
+    """One page of article summaries, the cursor of the next page and a capped total.
+
+    ``memo(key, compute)`` may keep the total and the query plan choice of a filter for
+    a few seconds (the API passes its TTL cache): paging through a list then costs two
+    index reads per page.
+    """
     limit = max(1, min(limit, MAX_PAGE))
-    conds = filt.conditions(conn)
+    key = repr(sorted(filt.as_params().items()))
+    # memoised values may be recomputed later on another thread: they open their own connection
+    engine = conn.engine
+    conds = memo(f"conds:{key}", lambda: _on(engine, filt.conditions))
     # two steps: the page's keys from a covering index, then 50 rows by primary key
     keys = select(A.c.id, A.c.seq, A.c.published).where(*conds)
     rows = conn.execute(_ordered(keys, sort, cursor, conn.dialect.name).limit(limit + 1)).all()
@@ -159,7 +184,7 @@ def list_articles(
     if len(rows) > limit:
         last = rows[limit - 1]
         nxt = encode_cursor(sort, last.published, last.seq)
-    total, exact = count_capped(conn, conds)
+    total, exact = memo(f"count:{key}", lambda: _on(engine, lambda c: count_capped(c, conds)))
     return {"items": items, "next": nxt, "total": total, "total_exact": exact}
 
 

@@ -1,0 +1,62 @@
+"""`narratrace similarity --pairs`: scores in [0, 1], bad lines reported with exit code 1."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from narratrace.cli import cli
+from narratrace.embed import Encoder, get_encoder
+from narratrace.stories.similarity import Pair, similarity_scores, text_similarity
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "stories" / "articles.json"
+ARTS = {a["key"]: a for a in json.loads(FIXTURE.read_text(encoding="utf-8"))["articles"]}
+
+
+@pytest.fixture(scope="session")
+def encoder() -> Encoder:
+    return get_encoder()
+
+
+def test_same_story_scores_higher(encoder: Encoder) -> None:
+    same, cross, unrelated = similarity_scores([
+        Pair("a", ARTS["src"]["body"], ARTS["copy"]["body"]),
+        Pair("b", ARTS["src"]["body"], ARTS["fr"]["body"], "en", "fr"),
+        Pair("c", ARTS["src"]["body"], ARTS["other"]["body"]),
+    ], encoder)
+    assert all(0.0 <= s <= 1.0 for s in (same, cross, unrelated))
+    assert same > unrelated + 0.3 and cross > unrelated + 0.2
+    assert 0.0 <= text_similarity("Short text.", "Another one.", encoder) <= 1.0
+
+
+def test_cli_writes_tab_separated_scores_and_reports_bad_lines(tmp_path: Path, encoder: Encoder) -> None:
+    lines = [
+        json.dumps({"pair_id": "p1", "text1": ARTS["src"]["body"], "text2": ARTS["fr"]["body"],
+                    "lang1": "en", "lang2": "fr"}),
+        "{not json",
+        json.dumps({"pair_id": "p2", "text1": "", "text2": "x"}),
+        json.dumps(["a", "list"]),
+        json.dumps({"pair_id": "p3", "text1": ARTS["src"]["body"], "text2": ARTS["other"]["body"]}),
+        json.dumps({"pair_id": "p1", "text1": "dup", "text2": "dup"}),
+    ]
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "scores.tsv"
+    result = CliRunner().invoke(cli, ["similarity", "--pairs", str(pairs), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r[0] for r in rows] == ["p1", "p3"]
+    assert all(0.0 <= float(r[1]) <= 1.0 for r in rows)
+    assert "line 2" in result.output and "line 3" in result.output and "line 6" in result.output
+
+
+def test_cli_all_good_exits_zero(tmp_path: Path, encoder: Encoder) -> None:
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(json.dumps({"pair_id": 7, "text1": "A fire in the port.", "text2": "Port fire."}) + "\n",
+                     encoding="utf-8")
+    result = CliRunner().invoke(cli, ["similarity", "--pairs", str(pairs)])
+    assert result.exit_code == 0
+    assert result.output.startswith("7\t")
