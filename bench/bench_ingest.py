@@ -11,6 +11,7 @@ tree (main process plus workers), sampled every 50 ms.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import tempfile
 import threading
@@ -20,10 +21,10 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import write_corpus  # noqa: E402
+from synthetic import write_corpus
 
-from narratrace.config import Settings  # noqa: E402
-from narratrace.pipeline import analyze  # noqa: E402
+from narratrace.config import Settings
+from narratrace.pipeline import analyze
 
 
 class PeakMemory:
@@ -39,10 +40,8 @@ class PeakMemory:
         while not self._stop.is_set():
             total = 0
             for p in [me, *me.children(recursive=True)]:
-                try:
+                with contextlib.suppress(psutil.Error):  # a worker may exit between listing and reading
                     total += p.memory_info().rss
-                except psutil.Error:
-                    pass
             self.peak = max(self.peak, total)
             time.sleep(0.05)
 

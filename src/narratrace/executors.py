@@ -10,7 +10,7 @@ from __future__ import annotations
 import collections
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -67,13 +67,17 @@ class DaskExecutor:
     ) -> None:
         from distributed import Client
 
-        self._client = Client(address) if address != "local" else Client(processes=False, n_workers=1)
+        # distributed is untyped: keep it behind Any
+        client: Any = Client(address) if address != "local" else Client(processes=False, n_workers=1)  # type: ignore[no-untyped-call]
+        self._client = client
         if initializer:
-            self._client.run(initializer, *initargs)
-        self._window = 8 * max(1, sum(self._client.nthreads().values()))
+            client.run(initializer, *initargs)
+        self._window = 8 * max(1, sum(client.nthreads().values()))
 
     def imap(self, func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        return _ordered(lambda item: self._client.submit(func, item, pure=False), items, self._window)
+        # a Dask future has the result() that _ordered needs
+        return _ordered(lambda item: cast("Future[R]", self._client.submit(func, item, pure=False)), items,
+                        self._window)
 
     def close(self) -> None:
         self._client.close()

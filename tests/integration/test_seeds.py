@@ -11,7 +11,6 @@ import collections
 import hashlib
 from pathlib import Path
 
-import pytest
 import yaml
 
 from narratrace.config import Settings

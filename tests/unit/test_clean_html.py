@@ -4,7 +4,8 @@ from narratrace.clean import RuleCleaner
 from narratrace.records import Article, RawItem, Rejection, SourceRef
 
 PARAS = "".join(
-    f"<p>Paragraph {i}: the convoy reached Saraqib after a long delay, officials in the town told reporters.</p>"
+    f"<p>Paragraph {i}: the convoy reached Saraqib after a long delay, officials in the town told reporters."
+    "</p>"
     for i in range(5)
 )
 PAGE = f"""<!doctype html><html><head><title>Convoy reaches Saraqib | The Dispatch</title>
@@ -17,7 +18,8 @@ PAGE = f"""<!doctype html><html><head><title>Convoy reaches Saraqib | The Dispat
 <div id="comments"><ol class="commentlist">
 <li class="comment" id="li-comment-1"><div class="comment-author"><cite class="fn">Omar K</cite></div>
 <div class="comment-content"><p>About time.</p></div>
-<ol class="children"><li class="comment" id="li-comment-2"><div class="comment-author"><cite class="fn">Anna</cite></div>
+<ol class="children"><li class="comment" id="li-comment-2">
+<div class="comment-author"><cite class="fn">Anna</cite></div>
 <div class="comment-content"><p>Agreed, but too late.</p></div></li></ol></li>
 </ol></div><footer>© 2020 The Dispatch</footer></body></html>"""
 

@@ -18,7 +18,7 @@ from narratrace.match.catalogue import (
 from narratrace.match.importer import import_cases, read_cases
 
 REQUIRED = {
-    "syria-staged-chemical-attacks", "white-helmets-terrorists", "western-biolabs", "ukraine-nazi-regime",
+    "staged-chemical-attacks-syria", "white-helmets-terrorists", "western-biolabs", "ukraine-nazi-regime",
     "bucha-staged", "nato-aggression-encirclement", "western-colour-revolutions", "mh17-ukraine",
     "skripal-staged", "navalny-poisoning-staged", "covid-us-bioweapon", "decaying-europe",
     "sanctions-hurt-europe", "ukraine-dirty-bomb", "baltic-russophobia", "western-media-lies",

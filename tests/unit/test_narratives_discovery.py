@@ -74,7 +74,7 @@ def test_known_narrative_evidence_is_not_rediscovered() -> None:
     body = "The rescuers staged the attack again. Completely unrelated weather sentence with many words here."
     ev = Span(0, 38, body[:38])
     art = _art(1, "x", "en", body, "2024-01-01",
-               narratives=(NarrativeMatch("syria-staged-chemical-attacks", "t", 0.9, "promotes", (ev,)),))
+               narratives=(NarrativeMatch("staged-chemical-attacks-syria", "t", 0.9, "promotes", (ev,)),))
     texts = [u.text for u in article_units(art)]
     assert texts == ["Completely unrelated weather sentence with many words here."]
 

@@ -27,7 +27,7 @@ def test_promoting_french_text_matches_with_evidence() -> None:
         "Le but : faire accuser Damas d'une attaque chimique et provoquer des frappes occidentales."
     )
     out = NarrativeStage()(_article(body))
-    match = {m.id: m for m in out.narratives}["syria-staged-chemical-attacks"]
+    match = {m.id: m for m in out.narratives}["staged-chemical-attacks-syria"]
     assert match.stance == "promotes"
     assert 0.0 < match.score <= 1.0
     assert match.evidence

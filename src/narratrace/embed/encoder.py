@@ -35,7 +35,8 @@ def _normalise(vectors: npt.NDArray[np.floating]) -> Vectors:
         arr = arr.reshape(1, -1)
     norms = np.linalg.norm(arr, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return arr / norms
+    out: Vectors = arr / norms
+    return out
 
 
 class USEEncoder:

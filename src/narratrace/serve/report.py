@@ -65,7 +65,7 @@ def build_context(store: Store, run_id: int | None = None) -> dict[str, Any]:
     removed_kinds: collections.Counter[str] = collections.Counter(r.kind for a in articles for r in a.removed)
     return {
         "version": __version__,
-        "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "run_id": run_id,
         "runs": runs,
         "articles": articles,

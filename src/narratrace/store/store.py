@@ -49,7 +49,7 @@ def resolve_db_url(db: str) -> str:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
