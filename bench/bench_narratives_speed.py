@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from narratrace.embed import get_encoder  # noqa: E402
 from narratrace.match.catalogue import Catalogue, Narrative, load_catalogue  # noqa: E402
 from narratrace.match.lexicon import split_sentences  # noqa: E402
-from narratrace.match.matcher import CatalogueIndex, Matcher, MatcherParams  # noqa: E402
+from narratrace.match.matcher import CatalogueIndex, Matcher, MatcherParams, reported_clause  # noqa: E402
 
 ACTORS = ["the CIA", "NATO", "the Pentagon", "Brussels", "George Soros", "British intelligence", "Kyiv",
           "Warsaw", "the WHO", "Big Pharma", "the European Commission", "Washington", "Berlin", "Paris"]
@@ -93,6 +93,7 @@ def main() -> int:
     t0, c0 = time.perf_counter(), time.process_time()
     for body in articles:
         texts = [s.text for s in split_sentences(body)]
+        texts += [c for c in map(reported_clause, texts) if c]  # embedded by the stage too
         for t, v in zip(texts, enc.encode(texts), strict=True):
             cache[t] = v
     encode_ms = (time.perf_counter() - t0) * 1000 / len(articles)

@@ -88,10 +88,7 @@ def main() -> int:
                 rows.append((feats, labels))
         weights = dict.fromkeys(FEATURES, 0.0) | fit_listwise(rows, chosen, l2=args.l2)
         WEIGHTS.write_text(
-            json.dumps(
-                {"fitted_on": "CheckThat! 2022 2A English train queries", "weights": weights}, indent=1
-            )
-            + "\n",
+            json.dumps({"fitted_on": "CheckThat! 2022 2A English train queries", "weights": weights}, indent=1) + "\n",
             encoding="utf-8",
         )
         print(f"fitted on {len(rows)} train queries -> {WEIGHTS}")

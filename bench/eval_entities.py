@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from narratrace.analyse.entities.canonical import canonical_id
+from narratrace.analyse.entities.canonical import AliasTable, canonical_id
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_GROUPS = [
@@ -40,16 +40,18 @@ def pairs(path: Path) -> list[tuple[str, str, bool]]:
     return out
 
 
-def evaluate(items: list[tuple[str, str, bool]], verbose: bool = False) -> dict[str, float]:
+def evaluate(
+    items: list[tuple[str, str, bool]], verbose: bool = False, table: AliasTable | None = None
+) -> dict[str, float]:
     tp = fp = fn = tn = 0
     for a, b, same in items:
-        pred = canonical_id(a) == canonical_id(b)
+        pred = canonical_id(a, table) == canonical_id(b, table)
         tp += pred and same
         fp += pred and not same
         fn += same and not pred
         tn += not pred and not same
         if verbose and pred != same:
-            print(f"  {'FP' if pred else 'FN'}: {a!r} {canonical_id(a)}  |  {b!r} {canonical_id(b)}")
+            print(f"  {'FP' if pred else 'FN'}: {a!r} {canonical_id(a, table)}  |  {b!r} {canonical_id(b, table)}")
     p = tp / (tp + fp) if tp + fp else 1.0
     r = tp / (tp + fn) if tp + fn else 1.0
     return {
@@ -80,9 +82,7 @@ def seeds_report(seeds: Path) -> int:
         failures += not ok
         group_ids.append(all_ids)
         print(f"  {'ok ' if ok else 'BAD'} {sorted(all_ids)} <- {sorted(found)}")
-    merged = [
-        (i, j) for i, j in itertools.combinations(range(len(group_ids)), 2) if group_ids[i] & group_ids[j]
-    ]
+    merged = [(i, j) for i, j in itertools.combinations(range(len(group_ids)), 2) if group_ids[i] & group_ids[j]]
     print(
         f"seed variant groups resolved to one id: {len(SEED_GROUPS) - failures}/{len(SEED_GROUPS)}; "
         f"groups wrongly merged together: {len(merged)}"
@@ -96,11 +96,13 @@ def main() -> int:
     ap.add_argument("--seeds", default=None)
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
-    m = evaluate(pairs(Path(args.pairs)), verbose=args.verbose)
-    print(
-        f"{m['pairs']} pairs ({m['positives']} positive, {m['negatives']} negative): "
-        f"precision {m['precision']:.3f} recall {m['recall']:.3f} F1 {m['f1']:.3f}"
-    )
+    items = pairs(Path(args.pairs))
+    for label, table in (("alias table + rules", None), ("rules only (empty alias table)", AliasTable([]))):
+        m = evaluate(items, verbose=args.verbose, table=table)
+        print(
+            f"{m['pairs']} pairs ({m['positives']} positive, {m['negatives']} negative), {label}: "
+            f"precision {m['precision']:.3f} recall {m['recall']:.3f} F1 {m['f1']:.3f}"
+        )
     if args.seeds:
         seeds_report(Path(args.seeds))
     return 0

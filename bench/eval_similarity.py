@@ -20,7 +20,14 @@ from pathlib import Path
 
 import numpy as np
 
-from narratrace.stories.similarity import FEATURES, Pair, pair_features, scores_from_features
+from narratrace.stories.similarity import (
+    CROSS_FEATURES,
+    FEATURES,
+    Pair,
+    cross_language,
+    pair_features,
+    scores_from_features,
+)
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "src/narratrace/stories/data/similarity_model.json"
 
@@ -30,6 +37,20 @@ def fit(features: np.ndarray, target: np.ndarray, l2: float = 1e-2) -> tuple[np.
     x = np.hstack([features, np.ones((len(features), 1))])
     w = np.linalg.solve(x.T @ x + l2 * np.eye(x.shape[1]), x.T @ target)
     return w[:-1], float(w[-1])
+
+
+def fit_model(feats: np.ndarray, target: np.ndarray, cross: np.ndarray) -> dict[str, object]:
+    """Same-language weights from same-language pairs; cross-language weights from all
+    pairs over the language-independent features (there are few cross-language pairs)."""
+    w_same, b_same = fit(feats[~cross], target[~cross])
+    cols = [FEATURES.index(n) for n in CROSS_FEATURES]
+    w_cross, b_cross = fit(feats[:, cols], target)
+    return {
+        "same_language": {"features": list(FEATURES), "weights": [round(float(w), 6) for w in w_same],
+                          "bias": round(b_same, 6)},
+        "cross_language": {"features": list(CROSS_FEATURES),
+                           "weights": [round(float(w), 6) for w in w_cross], "bias": round(b_cross, 6)},
+    }
 
 
 def pearson(a: np.ndarray, b: np.ndarray) -> float:
@@ -54,16 +75,15 @@ def main() -> int:
             np.save(args.cache, feats)
     gold = -np.asarray([float(r["overall"]) for r in rows])
     target = (4.0 + gold) / 3.0
+    cross = cross_language(pairs)
     if args.fit:
-        weights, bias = fit(feats, target)
+        model = fit_model(feats, target, cross)
+        model["fitted_on"] = f"{args.data.name} ({len(rows)} pairs), ridge l2=0.01"
         MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
-        MODEL_PATH.write_text(json.dumps({
-            "features": list(FEATURES), "weights": [round(float(w), 6) for w in weights],
-            "bias": round(bias, 6), "fitted_on": f"{args.data.name} ({len(rows)} pairs), ridge l2=0.01",
-        }, indent=2) + "\n", encoding="utf-8")
+        MODEL_PATH.write_text(json.dumps(model, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {MODEL_PATH}")
     model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
-    scores = scores_from_features(feats, model)
+    scores = scores_from_features(feats, cross, model)
     langs = [f"{r.get('lang1')}-{r.get('lang2')}" for r in rows]
     print(f"pairs={len(rows)}")
     print(f"ALL\tmodel pearson={pearson(scores, gold):.3f}"
@@ -80,8 +100,8 @@ def main() -> int:
         pred = np.zeros(len(rows))
         for k in range(args.folds):
             train = fold != k
-            w, b = fit(feats[train], target[train])
-            pred[~train] = np.clip(feats[~train] @ w + b, 0, 1)
+            fold_model = fit_model(feats[train], target[train], cross[train])
+            pred[~train] = scores_from_features(feats[~train], cross[~train], fold_model)
         print(f"{args.folds}-fold cross-validated pearson={pearson(pred, gold):.3f}")
     return 0
 

@@ -27,11 +27,7 @@ RELAY_KINDS = ("republished_from", "translated_by", "cites")
 def story_articles(store: Store, story_id: str) -> list[Article]:
     """The articles of a story, earliest first (undated last, then arrival order)."""
     a = schema.articles
-    query = (
-        select(a.c.id)
-        .where(a.c.story_id == story_id)
-        .order_by(a.c.published.is_(None), a.c.published, a.c.seq)
-    )
+    query = select(a.c.id).where(a.c.story_id == story_id).order_by(a.c.published.is_(None), a.c.published, a.c.seq)
     with store.engine.connect() as conn:
         ids = list(conn.execute(query).scalars())
     return store.get_articles(ids)
@@ -39,6 +35,23 @@ def story_articles(store: Store, story_id: str) -> list[Article]:
 
 def _names(article: Article) -> dict[str, str]:
     return {e.canonical_id: e.canonical_name or e.text for e in article.entities if e.canonical_id}
+
+
+def _factchecks(store: Store, article: Article) -> list[dict[str, Any]]:
+    """The article's claims already linked to imported fact-checks (`factchecks link`)."""
+    from .factcheck.catalog import claim_links
+
+    return [
+        {
+            "claim": article.body[row["claim_start"] : row["claim_end"]],
+            "factcheck_id": row["factcheck_id"],
+            "verdict": row["verdict"],
+            "url": row["url"],
+            "similarity": row["score"],
+        }
+        for row in claim_links(store, article.id)
+        if row["rank"] == 1
+    ]
 
 
 def provenance(store: Store, story_id: str) -> dict[str, Any] | None:
@@ -84,9 +97,7 @@ def provenance(store: Store, story_id: str) -> dict[str, Any] | None:
             for r in art.relations
         ]
         role = "original"
-        if any(r["kind"] == "translated_from" for r in relations) or any(
-            c["kind"] == "translated_by" for c in credits
-        ):
+        if any(r["kind"] == "translated_from" for r in relations) or any(c["kind"] == "translated_by" for c in credits):
             role = "translation"
         elif (
             any(r["kind"] == "republished_from" for r in relations)
@@ -105,16 +116,14 @@ def provenance(store: Store, story_id: str) -> dict[str, Any] | None:
                 "relations": relations,
                 "credits": credits,
                 "quotes": [
-                    {"source": speaker_names[k], "canonical_source": k, "count": n}
-                    for k, n in quoted.most_common()
+                    {"source": speaker_names[k], "canonical_source": k, "count": n} for k, n in quoted.most_common()
                 ],
+                "factchecks": _factchecks(store, art),
             }
         )
     # the earliest article first; within it, who is quoted in most articles, then most often
     first_said = sorted(speakers, key=lambda k: (first_quoted[k], -speakers[k], -quote_total[k]))
-    origins = Counter(
-        c["source"] for t in timeline for c in t["credits"] if c["kind"] in ("republished_from", "cites")
-    )
+    origins = Counter(c["source"] for t in timeline for c in t["credits"] if c["kind"] in ("republished_from", "cites"))
     return {
         "story_id": story_id,
         "articles": len(articles),
@@ -133,8 +142,6 @@ def provenance(store: Store, story_id: str) -> dict[str, Any] | None:
             for k in first_said[:5]
         ],
         "cited_origins": [{"source": s, "articles": n} for s, n in origins.most_common()],
-        "translators": sorted(
-            {c["source"] for t in timeline for c in t["credits"] if c["kind"] == "translated_by"}
-        ),
+        "translators": sorted({c["source"] for t in timeline for c in t["credits"] if c["kind"] == "translated_by"}),
         "timeline": timeline,
     }

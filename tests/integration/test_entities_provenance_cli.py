@@ -86,6 +86,7 @@ def test_provenance(tmp_path: Path) -> None:
     assert "Réseau International" in p["translators"] and "Le Veilleur" in p["translators"]
     assert {o["source"] for o in p["cited_origins"]} >= {"Sputnik", "RT", "TASS"}
     assert [t["role"] for t in p["timeline"]] == ["republication", "translation"]
+    assert all(t["factchecks"] == [] for t in p["timeline"])  # nothing imported yet
     text = CliRunner().invoke(cli, ["provenance", "s1", "--db", db])
     assert "First said by: Viktor Kupchishin" in text.output
     missing = CliRunner().invoke(cli, ["provenance", "nope", "--db", db])
@@ -102,7 +103,5 @@ def test_lone_surname_is_linked_across_articles(tmp_path: Path) -> None:
     EntityIndexStage().update(store, ["a3"])
     (stored,) = store.get_articles(["a3"])
     kup = next(e for e in stored.entities if e.text == "Kupchishin")
-    (full,) = {
-        e.canonical_id for e in store.get_articles(["a1"])[0].entities if e.text == "Viktor Kupchishin"
-    }
+    (full,) = {e.canonical_id for e in store.get_articles(["a1"])[0].entities if e.text == "Viktor Kupchishin"}
     assert kup.canonical_id == full and kup.canonical_name == "Viktor Kupchishin"

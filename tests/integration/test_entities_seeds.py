@@ -46,9 +46,7 @@ def _article(path: Path) -> Article:
         body = cleaned.body if isinstance(cleaned, Article) else raw
     except ImportError:
         body = raw
-    art = Article(
-        id=path.stem, content_hash=path.stem, source=SourceRef(path=str(path)), body=body, lang=_lang(body)
-    )
+    art = Article(id=path.stem, content_hash=path.stem, source=SourceRef(path=str(path)), body=body, lang=_lang(body))
     for stage in (EntityStage(), AttributionStage(), ClaimStage()):
         art = stage(art)
     return art

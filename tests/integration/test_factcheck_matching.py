@@ -55,11 +55,14 @@ def test_import_and_link_stored_claims(tmp_path: Path) -> None:
     body = "Des bidons de chlore ont été transférés de Saraqib à Khan Cheikhoun sous supervision française."
     claim = Claim(body, 0, len(body), "Viktor Kupchishin", 0.9)
     store.add_article(
-        Article(id="a1", content_hash="h1", source=SourceRef(), body=body, lang="fr", claims=(claim,)), run
+        Article(id="a1", content_hash="h1", source=SourceRef(), body=body, lang="fr", claims=(claim,), story_id="s9"),
+        run,
     )
-    assert link_claims(store, top=1, min_score=0.0) == 1
+    assert link_claims(store, top=3, min_similarity=0.5) == 1
     (link,) = claim_links(store, "a1")
     assert link["factcheck_id"] == "https://factcheck.example/chlorine-saraqib"
     assert link["verdict"] == "Unproven"
     res = runner.invoke(cli, ["factchecks", "links", "--db", db])
     assert "chlorine-saraqib" in res.output
+    res = runner.invoke(cli, ["provenance", "s9", "--db", db])
+    assert "fact-checked Unproven (https://factcheck.example/chlorine-saraqib)" in res.output

@@ -25,7 +25,7 @@ PROMOTING_FR = (
 def test_list_show_add(tmp_path: Path) -> None:
     runner = CliRunner()
     res = runner.invoke(cli, ["narratives", "list"])
-    assert res.exit_code == 0 and "syria-staged-chemical-attacks" in res.output
+    assert res.exit_code == 0 and "staged-chemical-attacks-syria" in res.output
     assert len(res.output.splitlines()) >= 25
     res = runner.invoke(cli, ["narratives", "show", "bucha-staged"])
     assert res.exit_code == 0 and "claims [fr]:" in res.output
@@ -74,7 +74,7 @@ def test_analyze_show_timeline_candidates_promote(tmp_path: Path) -> None:
     res = runner.invoke(cli, ["analyze", str(docs), "--db", db, "--config", str(cfg), "-j", "1",
                               "--no-progress"])
     assert res.exit_code == 0, res.output
-    res = runner.invoke(cli, ["narratives", "show", "syria-staged-chemical-attacks", "--db", db])
+    res = runner.invoke(cli, ["narratives", "show", "staged-chemical-attacks-syria", "--db", db])
     assert res.exit_code == 0
     timeline = res.output.split("timeline:")[1]
     assert "[en]" in timeline and "[fr]" in timeline and "Alpha" in timeline and "Beta" in timeline
@@ -96,7 +96,7 @@ def test_watch_once_on_a_folder(tmp_path: Path) -> None:
     cfg = tmp_path / "nt.toml"
     cfg.write_text('[pipeline]\nanalysers = ["language.v1", "metadata.v1", "narratives.v1"]\ncorpus = []\n')
     args = ["watch", str(inbox), "--once", "--db", str(tmp_path / "w.db"), "--config", str(cfg),
-            "--alerts", str(tmp_path / "alerts.jsonl"), "--narrative", "syria-staged-chemical-attacks"]
+            "--alerts", str(tmp_path / "alerts.jsonl"), "--narrative", "staged-chemical-attacks-syria"]
     res = CliRunner().invoke(cli, args)
     assert res.exit_code == 0, res.output
     lines = (tmp_path / "alerts.jsonl").read_text().splitlines()

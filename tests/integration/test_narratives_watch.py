@@ -103,7 +103,7 @@ def test_poll_ingests_once_and_alerts_once(server: str, tmp_path: Path) -> None:
     assert [a["narrative_id"] for a in alerts if a["kind"] == "narrative"] == [
         a["narrative_id"] for a in _State.hooks
     ]
-    staged = [a for a in alerts if a.get("narrative_id") == "syria-staged-chemical-attacks"]
+    staged = [a for a in alerts if a.get("narrative_id") == "staged-chemical-attacks-syria"]
     assert len(staged) == 1 and staged[0]["stance"] == "promotes" and staged[0]["evidence"]
     assert staged[0]["url"] == "https://news.example/g1"
 
@@ -155,7 +155,7 @@ def test_folder_source_picks_up_new_files_once(tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "one.txt").write_text(NEUTRAL, encoding="utf-8")
-    opts = WatchOptions(narratives=("syria-staged-chemical-attacks",), stances=("promotes",))
+    opts = WatchOptions(narratives=("staged-chemical-attacks-syria",), stances=("promotes",))
     out = tmp_path / "a.jsonl"
     assert poll_once(store, [str(inbox)], SETTINGS, [JsonlSink(out)], opts).new_items == 1
     (inbox / "two.txt").write_text(PROMOTING, encoding="utf-8")

@@ -41,10 +41,7 @@ def test_article_list_filters_and_keyset_pages(client: TestClient, corpus: dict[
     assert everything["items"][0]["id"] == corpus["hostile"].id  # newest stored first
     fr = client.get("/api/articles", params={"lang": "fr"}).json()
     assert {a["id"] for a in fr["items"]} == {corpus["fr"].id, corpus["other"].id}
-    assert (
-        client.get("/api/articles", params={"outlet": "Geo Front"}).json()["items"][0]["id"]
-        == corpus["rep"].id
-    )
+    assert client.get("/api/articles", params={"outlet": "Geo Front"}).json()["items"][0]["id"] == corpus["rep"].id
     march = client.get("/api/articles", params={"date_from": "2019-03-30", "date_to": "2019-03-31"}).json()
     assert {a["id"] for a in march["items"]} == {corpus["fr"].id, corpus["rep"].id}
     assert client.get("/api/articles", params={"story": "story-zerba"}).json()["total"] == 1
@@ -182,9 +179,7 @@ def test_writes_need_a_configured_token(store: Store, corpus: dict[str, Article]
     resp = closed.post("/api/analyze", content="Some text", headers={"content-type": "text/plain"})
     assert resp.status_code == 403 and "NARRATRACE_TOKEN" in resp.json()["detail"]
     guarded = TestClient(create_app(store, Settings(token="s3cret")))
-    assert (
-        guarded.post("/api/analyze", content="x", headers={"content-type": "text/plain"}).status_code == 401
-    )
+    assert guarded.post("/api/analyze", content="x", headers={"content-type": "text/plain"}).status_code == 401
     wrong = guarded.post(
         "/api/analyze", content="x", headers={"content-type": "text/plain", "authorization": "Bearer nope"}
     )
@@ -206,9 +201,7 @@ def test_analyze_returns_the_analysed_records(tmp_path: Path) -> None:
     settings = Settings(token="s3cret", analysers=("language.v1", "metadata.v1"), corpus=())
     client = TestClient(create_app(str(tmp_path / "analyze.db"), settings))
     auth = {"authorization": "Bearer s3cret"}
-    text = (
-        "Le ministère a déclaré vendredi que des groupes armés préparent une provocation.\n\nSuite du texte."
-    )
+    text = "Le ministère a déclaré vendredi que des groupes armés préparent une provocation.\n\nSuite du texte."
     first = client.post("/api/analyze", content=text.encode(), headers=auth | {"content-type": "text/plain"})
     assert first.status_code == 200, first.text
     (rec,) = first.json()["articles"]
@@ -216,9 +209,7 @@ def test_analyze_returns_the_analysed_records(tmp_path: Path) -> None:
     again = client.post("/api/analyze", content=text.encode(), headers=auth | {"content-type": "text/plain"})
     assert again.json()["articles"][0]["id"] == rec["id"]  # stored once, returned as stored
     batch = b'{"id": "x1", "title": "Only a title", "outlet": "Wire"}\nnot json\n{"text": ""}\n'
-    res = client.post(
-        "/api/analyze", content=batch, headers=auth | {"content-type": "application/x-ndjson"}
-    ).json()
+    res = client.post("/api/analyze", content=batch, headers=auth | {"content-type": "application/x-ndjson"}).json()
     assert [a["external_id"] for a in res["articles"]] == ["x1"]
     assert sorted(r["reason"] for r in res["rejected"]) == ["invalid_json", "missing_content"]
     assert client.get("/api/articles").json()["total"] == 2
@@ -249,3 +240,14 @@ def test_edit_narratives_with_token(
     assert listed["engineered-floods"]["articles"] == 0
     detail = client.get("/api/narratives/engineered-floods").json()
     assert detail["claims"] == {"en": ["Engineers emptied the dam to flood the valley."]}
+
+
+def test_loopback_server_refuses_foreign_host_names(store: Store, corpus: dict[str, Article]) -> None:
+    from narratrace.web.server import allowed_hosts
+
+    app = create_app(store, Settings(), allowed_hosts=allowed_hosts("127.0.0.1"))
+    assert TestClient(app, base_url="http://127.0.0.1:8000").get("/api/stories").status_code == 200
+    assert TestClient(app, base_url="http://localhost:8000").get("/").status_code == 200
+    rebound = TestClient(app, base_url="http://attacker.example:8000").get("/api/articles")
+    assert rebound.status_code == 400  # DNS rebinding: a foreign name pointed at 127.0.0.1
+    assert allowed_hosts("0.0.0.0") is None

@@ -138,6 +138,12 @@ def test_follow_a_story_to_an_article(server: tuple[str, dict[str, Article]], pa
     entity.hover()
     assert "Entity (ORG): White Helmets" in page.locator("#explain").inner_text()  # app.js ran under the CSP
     assert page.locator("mark.hl-narrative").count() == 1
+    layer = page.locator("button[data-layer=entity]")
+    layer.click()  # hide the entity layer, then show it again
+    assert layer.get_attribute("aria-pressed") == "false"
+    assert page.locator("#body.hide-entity").count() == 1
+    layer.click()
+    assert page.locator("#body.hide-entity").count() == 0
     page.screenshot(path=str(shots / "article.png"), full_page=True)
     page.goto(base + f"/articles/{corpus['en'].id}")
     comments = page.locator("details.folded").first
@@ -162,9 +168,7 @@ def test_search_across_languages(server: tuple[str, dict[str, Article]], page: A
     page.wait_for_url(f"**/articles/{corpus['fr'].id}")
 
 
-def test_script_injection_never_executes(
-    server: tuple[str, dict[str, Article]], page: Any, shots: Path
-) -> None:
+def test_script_injection_never_executes(server: tuple[str, dict[str, Article]], page: Any, shots: Path) -> None:
     base, corpus = server
     hostile = corpus["hostile"]
     for path in [

@@ -105,9 +105,7 @@ def build() -> dict[str, Article]:
             ),
         ),
         techniques=(
-            Technique(
-                "Loaded_Language", *span(EN_BRIEFING, 'so-called "victims"'), 'so-called "victims"', 0.8
-            ),
+            Technique("Loaded_Language", *span(EN_BRIEFING, 'so-called "victims"'), 'so-called "victims"', 0.8),
         ),
         narratives=(
             NarrativeMatch(

@@ -30,9 +30,7 @@ def test_variants_share_a_key(variants: list[str]) -> None:
     assert len(keys) == 1, keys
 
 
-@pytest.mark.parametrize(
-    "a,b", [("Homs", "Hamas"), ("Iran", "Iraq"), ("Hama", "Homs"), ("Kafr Zita", "Kafr Nabl")]
-)
+@pytest.mark.parametrize("a,b", [("Homs", "Hamas"), ("Iran", "Iraq"), ("Hama", "Homs"), ("Kafr Zita", "Kafr Nabl")])
 def test_different_names_keep_different_keys(a: str, b: str) -> None:
     assert name_key(a) != name_key(b)
 

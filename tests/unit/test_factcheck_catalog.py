@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
+
 from narratrace.factcheck.catalog import read_catalog, write_trec
 from narratrace.factcheck.matching import Match
 from narratrace.factcheck.text import clean_query, tokens
@@ -44,6 +46,10 @@ def test_query_cleaning() -> None:
         " — Some One (@someone) March 3, 2020"
     )
     assert clean_query(q) == "Look at this Fake Gas Attack in Idlib News"
+
+
+def test_bm25_tokens_are_stemmed() -> None:
+    pytest.importorskip("Stemmer")
     assert tokens("The officers are paying actors") == ["offic", "pay", "actor"]
 
 
@@ -52,3 +58,11 @@ def test_trec_lines() -> None:
     n = write_trec([("q1", [Match("c2", 0.9), Match("c1", 0.5)])], out)
     assert n == 2
     assert out.getvalue().splitlines() == ["q1 Q0 c2 1 0.900000 narratrace", "q1 Q0 c1 2 0.500000 narratrace"]
+
+
+def test_repeated_ids_keep_the_first_entry(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"id": "a", "text": "first"}\n{"id": "a", "text": "second"}\n')
+    report = read_catalog(path)
+    assert [e.text for e in report.entries] == ["first"]
+    assert "appears again" in report.problems[0]

@@ -33,6 +33,7 @@ def test_shipped_catalogue_covers_the_required_narratives() -> None:
     for n in cat.narratives:
         assert len(n.claims.get("en", ())) >= 2 and len(n.claims.get("fr", ())) >= 2, n.id
         assert n.summary and n.sources and n.first_seen, n.id
+        assert n.neutral.get("en") and n.neutral.get("fr"), n.id
         assert Path(n.path or "").name == f"{n.id}.yaml"
 
 

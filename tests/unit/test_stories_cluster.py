@@ -9,7 +9,6 @@ import numpy as np
 from narratrace.stories.cluster import ClusterParams, Projection, StoryClusterer, cluster_all
 from narratrace.stories.text import clean_title, parse_day, title_tokens
 
-
 WORDS = ["harbour", "election", "vaccine", "flood", "strike", "wildfire", "budget", "drought",
          "satellite", "pipeline", "earthquake", "tariff", "museum", "glacier", "refinery", "airport",
          "bridge", "railway", "festival", "summit", "protest", "cyclone", "tunnel", "harvest"]
@@ -77,7 +76,7 @@ def test_title_only_and_undated_items_cluster() -> None:
 
 
 def test_projection_switches_in_and_keeps_assignments() -> None:
-    ids, vecs, days, titles, gold = _corpus(n_topics=12, per_topic=5, interleave=True)
+    ids, vecs, days, titles, _gold = _corpus(n_topics=12, per_topic=5, interleave=True)
     params = dataclasses.replace(ClusterParams(), fit_after=30, components=1)
     stories = cluster_all(ids, vecs, days, titles, params)
     c = StoryClusterer(vecs.shape[1], params)
@@ -98,3 +97,14 @@ def test_text_helpers() -> None:
     assert "2021" in title_tokens("Games of 2021")
     assert parse_day("2018-10") is not None and parse_day("garbage") is None
     assert parse_day("2021-07-01T12:00:00+02:00") == parse_day("2021-07-01T10:00:00")
+
+
+def test_recurring_topic_still_clusters_after_its_old_stories() -> None:
+    """The nearest neighbours of a new article may all be closed stories of the same topic."""
+    rng = np.random.default_rng(9)
+    base = rng.standard_normal(64).astype(np.float32)
+    c = StoryClusterer(64)
+    old = {c.add(f"old{i}", _topic(rng, base, 0.02), 18000.0 + i * 0.1, "Harbour fire") for i in range(40)}
+    a = c.add("new1", _topic(rng, base, 0.2), 18200.0, "Harbour fire")
+    b = c.add("new2", _topic(rng, base, 0.2), 18200.5, "Harbour fire")
+    assert a == b and a not in old

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -63,7 +64,7 @@ def test_chunks_merge_short_sentences() -> None:
 
 def test_lead_weighs_more_than_tail() -> None:
     w = chunk_weights(10, lead=3.0)
-    assert all(a > b for a, b in zip(w, w[1:], strict=False))
+    assert all(a > b for a, b in itertools.pairwise(w))
 
 
 def test_pooled_vectors_are_unit_and_lead_dominated() -> None:

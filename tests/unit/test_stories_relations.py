@@ -37,7 +37,7 @@ def test_copy_is_found_with_spans_in_the_copy() -> None:
 
 
 def test_unrelated_texts_share_nothing() -> None:
-    score, shared, spans = copy_evidence(ARTS["other"]["body"], ARTS["src"]["body"])
+    score, _shared, spans = copy_evidence(ARTS["other"]["body"], ARTS["src"]["body"])
     assert score < 0.1 and not spans
 
 
@@ -52,7 +52,7 @@ def test_translation_aligns_sentences(encoder: Encoder) -> None:
     score, aligned, spans = translation_evidence(encoder, fr, src)
     assert score >= 0.8 and aligned >= 5
     assert all(fr[s.start : s.end] == s.text for s in spans)
-    other, n_other, _ = translation_evidence(encoder, ARTS["other"]["body"], src)
+    other, _n_other, _ = translation_evidence(encoder, ARTS["other"]["body"], src)
     assert other < 0.3
 
 

@@ -124,11 +124,7 @@ def _canonical(source: str, entity: Entity | None) -> str | None:
 
 
 def _entities_in(entities: list[Entity], start: int, end: int) -> list[Entity]:
-    return [
-        e
-        for e in entities
-        if e.start >= start and e.end <= end and e.type not in {"DATE", "MONEY", "PERCENT"}
-    ]
+    return [e for e in entities if e.start >= start and e.end <= end and e.type not in {"DATE", "MONEY", "PERCENT"}]
 
 
 def _pick(cands: list[Entity], near: int) -> Entity | None:
@@ -218,17 +214,12 @@ def _paren_cite(sent: Sentence, ents: list[Entity]) -> Attribution | None:
     return Attribution("cites", src, sent.text, sent.start, sent.end, _canonical(src, inside[0]))
 
 
-def _speech(
-    text: str, sent: Sentence, c: Cues, ents: list[Entity], last: Attribution | None
-) -> Attribution | None:
+def _speech(text: str, sent: Sentence, c: Cues, ents: list[Entity], last: Attribution | None) -> Attribution | None:
     for pattern, before_first in ((c.according, False), (c.speech, True)):
         for m in pattern.finditer(sent.text):
             cue_start, cue_end = sent.start + m.start(), sent.start + m.end()
             before = sent.text[: m.start()].split()
-            after = [
-                w.strip(",’'").lower()
-                for w in re.split(r"[\s’']+", sent.text[m.end() :].strip(), maxsplit=3)[:3]
-            ]
+            after = [w.strip(",’'").lower() for w in re.split(r"[\s’']+", sent.text[m.end() :].strip(), maxsplit=3)[:3]]
             if before_first and before and before[-1].lower() in c.noun_guards:
                 continue  # "new reports suggest": a noun, not a verb of saying
             windows = [
@@ -261,10 +252,7 @@ def _speaker(
         cut = max(segment.rfind("»"), segment.rfind("”"), segment.rfind(";"), segment.rfind('"'))
         w0 = w0 + cut + 1 if cut != -1 else w0
     else:
-        cut = min(
-            [i for i in (segment.find("«"), segment.find("“"), segment.find(";")) if i != -1]
-            or [len(segment)]
-        )
+        cut = min([i for i in (segment.find("«"), segment.find("“"), segment.find(";")) if i != -1] or [len(segment)])
         w1 = w0 + cut
     words = text[w0:w1].split()
     pron = (words[-1] if w1 <= near and words else words[0] if words else "").strip(",").lower()

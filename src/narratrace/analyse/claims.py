@@ -61,9 +61,7 @@ def model() -> ClaimModel:
     )
 
 
-def score_sentence(
-    text: str, n_entities: int = 0, attributed: bool = False, m: ClaimModel | None = None
-) -> float:
+def score_sentence(text: str, n_entities: int = 0, attributed: bool = False, m: ClaimModel | None = None) -> float:
     """Check-worthiness in [0, 1] of one sentence."""
     m = m or model()
     w = m.weights

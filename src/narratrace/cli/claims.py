@@ -17,9 +17,7 @@ from .common import EXIT_OK, EXIT_REJECTED, handle_broken_pipe, output_stream
     type=click.Path(exists=True, dir_okay=False),
     help="Fact-checked claims: JSONL {id, text, title?} or ClaimReview JSON-LD.",
 )
-@click.option(
-    "--queries", required=True, type=click.Path(exists=True, dir_okay=False), help="JSONL lines {id, text}."
-)
+@click.option("--queries", required=True, type=click.Path(exists=True, dir_okay=False), help="JSONL lines {id, text}.")
 @click.option("--top", default=5, show_default=True, type=click.IntRange(1, 1000))
 @click.option("-o", "--output", default=None, help="Write the run to FILE instead of standard output.")
 @handle_broken_pipe

@@ -26,9 +26,7 @@ def entities_cmd(db: str, type_: str | None, limit: int, min_mentions: int, fmt:
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
         return
-    click.echo(
-        f"{'mentions':>8} {'articles':>8}  {'type':<6} {'name':<32} {'languages':<10} outlets / spellings"
-    )
+    click.echo(f"{'mentions':>8} {'articles':>8}  {'type':<6} {'name':<32} {'languages':<10} outlets / spellings")
     for r in rows:
         click.echo(
             f"{r['mentions']:>8} {r['articles']:>8}  {r['type']:<6} {r['canonical_name'][:32]:<32} "

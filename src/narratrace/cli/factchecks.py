@@ -41,18 +41,18 @@ def import_cmd(files: tuple[str, ...], db: str) -> None:
 @db_option
 @click.option("--top", default=3, show_default=True, type=click.IntRange(1, 50))
 @click.option(
-    "--min-score",
+    "--min-similarity",
     default=0.5,
     show_default=True,
-    type=click.FloatRange(0, 1),
-    help="Keep matches whose ranker score reaches this.",
+    type=click.FloatRange(-1, 1),
+    help="Keep matches whose multilingual similarity to the fact-check reaches this.",
 )
-def link_cmd(db: str, top: int, min_score: float) -> None:
+def link_cmd(db: str, top: int, min_similarity: float) -> None:
     """Match the claims of every stored article against the imported fact-checks."""
     from ..factcheck import link_claims
 
     store = open_db(db, must_exist=True)
-    n = link_claims(store, top=top, min_score=min_score)
+    n = link_claims(store, top=top, min_similarity=min_similarity)
     click.echo(f"{n} claim-to-fact-check links written")
 
 

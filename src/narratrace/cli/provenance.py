@@ -13,16 +13,12 @@ from .common import EXIT_USAGE, db_option, handle_broken_pipe, open_db
 def _render(p: dict) -> str:  # type: ignore[type-arg]
     lines = [f"Story {p['story_id']}: {p['articles']} article(s)"]
     fp = p["first_published"]
-    lines.append(
-        f"First published: {fp['published'] or 'undated'} {fp['outlet'] or '-'} ({fp['article_id']})"
-    )
+    lines.append(f"First published: {fp['published'] or 'undated'} {fp['outlet'] or '-'} ({fp['article_id']})")
     if p["first_said_by"]:
         said = ", ".join(f"{s['source']} ({s['articles']} article(s))" for s in p["first_said_by"])
         lines.append(f"First said by: {said}")
     if p["cited_origins"]:
-        lines.append(
-            "Cited origins: " + ", ".join(f"{o['source']} ({o['articles']})" for o in p["cited_origins"])
-        )
+        lines.append("Cited origins: " + ", ".join(f"{o['source']} ({o['articles']})" for o in p["cited_origins"]))
     if p["translators"]:
         lines.append("Translated by: " + ", ".join(p["translators"]))
     lines.append("Timeline:")
@@ -34,6 +30,8 @@ def _render(p: dict) -> str:  # type: ignore[type-arg]
             extra.append(f"{c['kind'].replace('_', ' ')} {c['source']}")
         if t["quotes"]:
             extra.append("quotes " + ", ".join(q["source"] for q in t["quotes"][:3]))
+        for fc in t.get("factchecks", [])[:3]:
+            extra.append(f"fact-checked {fc['verdict'] or '?'} ({fc['factcheck_id']})")
         lines.append(
             f"  {t['published'] or 'undated':<10} {t['lang'] or '--':<3} {(t['outlet'] or '-')[:24]:<24} "
             f"{t['article_id'][:12]:<12} {t['role']:<13} {'; '.join(extra)}"

@@ -33,9 +33,7 @@ from .common import db_option, open_db
     show_default=True,
     type=click.Choice(["critical", "error", "warning", "info", "debug"]),
 )
-def serve_command(
-    db: str, host: str, port: int, workers: int, config_path: str | None, log_level: str
-) -> None:
+def serve_command(db: str, host: str, port: int, workers: int, config_path: str | None, log_level: str) -> None:
     """Serve the dashboard and the REST API (/api/, /openapi.json).
 
     Reading is open to whoever can reach the server; analysing new articles
@@ -52,8 +50,7 @@ def serve_command(
     click.echo(f"narratrace: serving {db} on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
     if not settings.token:
         click.echo(
-            "narratrace: no token configured, so POST /api/analyze is refused "
-            "(set $NARRATRACE_TOKEN to allow it)",
+            "narratrace: no token configured, so POST /api/analyze is refused (set $NARRATRACE_TOKEN to allow it)",
             err=True,
         )
     if config_path:

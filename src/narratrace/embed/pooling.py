@@ -66,6 +66,7 @@ def chunk_text(text: str, target_chars: int = 300, max_chunks: int = 48) -> list
     """Consecutive sentences merged up to about ``target_chars`` (fewer, fuller encoder calls)."""
     chunks: list[Chunk] = []
     cur: Chunk | None = None
+    text = text[: 2 * target_chars * max_chunks]  # never split more than can be kept
     for sent in split_sentences(text, max_chars=max(target_chars, 64)):
         if cur is not None and (sent.end - cur.start) <= target_chars:
             cur = Chunk(cur.start, sent.end, text[cur.start : sent.end])

@@ -129,11 +129,7 @@ def read_claimreview(path: Path) -> ReadReport:
         url = _text(review.get("url"))
         eid = _text(review.get("@id")) or url or "cr-" + hashlib.sha1(text.encode()).hexdigest()[:16]
         rating = review.get("reviewRating") or {}
-        verdict = (
-            _text(rating.get("alternateName") or rating.get("ratingValue"))
-            if isinstance(rating, dict)
-            else None
-        )
+        verdict = _text(rating.get("alternateName") or rating.get("ratingValue")) if isinstance(rating, dict) else None
         report.entries.append(
             CatalogEntry(
                 id=eid,
@@ -148,13 +144,30 @@ def read_claimreview(path: Path) -> ReadReport:
 
 
 def read_catalog(path: str | Path) -> ReadReport:
-    """A catalogue in either format (``.jsonl`` lines with ``text``, else ClaimReview)."""
+    """A catalogue in either format (``.jsonl`` lines with ``text``, else ClaimReview).
+
+    An id seen twice keeps its first entry; the repeat is reported."""
     p = Path(path)
+    report = None
     if p.suffix.lower() == ".jsonl":
         first = next((ln for ln in p.open(encoding="utf-8", errors="replace") if ln.strip()), "")
         if '"ClaimReview"' not in first:
-            return read_jsonl(p)
-    return read_claimreview(p)
+            report = read_jsonl(p)
+    report = report or read_claimreview(p)
+    return _dedupe(report, p)
+
+
+def _dedupe(report: ReadReport, path: Path) -> ReadReport:
+    seen: set[str] = set()
+    kept = []
+    for entry in report.entries:
+        if entry.id in seen:
+            report.problems.append(f"{path}: id {entry.id!r} appears again; the first entry is kept")
+            continue
+        seen.add(entry.id)
+        kept.append(entry)
+    report.entries = kept
+    return report
 
 
 def write_trec(results: Iterable[tuple[str, Sequence[Match]]], out: IO[str], tag: str = "narratrace") -> int:
@@ -177,9 +190,7 @@ def import_factchecks(store: Store, entries: Sequence[CatalogEntry]) -> tuple[in
     with store.engine.begin() as conn:
         existing: set[str] = set()
         for i in range(0, len(ids), 500):
-            existing.update(
-                conn.execute(select(table.c.id).where(table.c.id.in_(ids[i : i + 500]))).scalars()
-            )
+            existing.update(conn.execute(select(table.c.id).where(table.c.id.in_(ids[i : i + 500]))).scalars())
         if existing:
             for i in range(0, len(ids), 500):
                 chunk = [x for x in ids[i : i + 500] if x in existing]
@@ -211,11 +222,11 @@ def stored_factchecks(store: Store) -> list[CatalogEntry]:
         ]
 
 
-def link_claims(
-    store: Store, top: int = 3, min_score: float = 0.5, matcher: ClaimMatcher | None = None
-) -> int:
+def link_claims(store: Store, top: int = 3, min_similarity: float = 0.5, matcher: ClaimMatcher | None = None) -> int:
     """Match every stored article's claims against the imported fact-checks.
 
+    A link needs a dense similarity of at least ``min_similarity`` (multilingual USE
+    cosine: translations and close paraphrases score 0.6-0.9, unrelated texts 0.1-0.3).
     Rewrites the ``claim_matches`` rows of each article; returns the number of links.
     """
     if matcher is None:
@@ -235,11 +246,11 @@ def link_claims(
                 "claim_end": c.end,
                 "factcheck_id": m.id,
                 "rank": rank,
-                "score": m.score,
+                "score": m.similarity,
             }
             for c, matches in zip(claims, results, strict=True)
             for rank, m in enumerate(matches, 1)
-            if m.score >= min_score
+            if m.similarity >= min_similarity
         ]
         with store.engine.begin() as conn:
             conn.execute(delete(table).where(table.c.article_id == article.id))

@@ -31,6 +31,8 @@ PER_SIGNAL = ("raw", "z", "share", "rrank")
 EXTRA = ("overlap_q", "overlap_d", "numbers")
 FEATURES = tuple(f"{s}.{p}" for s in SIGNALS for p in PER_SIGNAL) + EXTRA
 CANDIDATES_PER_SIGNAL = 20
+_COS_TEXT = FEATURES.index("cos_text.raw")
+_COS_TITLE = FEATURES.index("cos_title.raw")
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,13 @@ class CatalogEntry:
 
 @dataclass(frozen=True)
 class Match:
+    """A ranked catalogue entry. ``score`` orders entries for one query (the ranker's
+    output, relative to the catalogue); ``similarity`` is the absolute dense cosine of
+    the query with the entry's claim or title, the better basis for a yes/no link."""
+
     id: str
     score: float
+    similarity: float = 0.0
 
 
 def load_weights() -> dict[str, float]:
@@ -131,9 +138,7 @@ class ClaimMatcher:
         out: dict[str, npt.NDArray[np.float64]] = {}
         n = len(self.entries)
         for name, index in self._bm25.items():
-            out[name] = (
-                np.asarray(index.get_scores(qtok), dtype=np.float64) if qtok else np.zeros(n, np.float64)
-            )
+            out[name] = np.asarray(index.get_scores(qtok), dtype=np.float64) if qtok else np.zeros(n, np.float64)
         out["cos_text"] = (self._vec_text @ qvec).astype(np.float64)
         out["cos_title"] = (self._vec_title @ qvec).astype(np.float64)
         return out
@@ -186,7 +191,8 @@ class ClaimMatcher:
         idx, feats = self.features(text, qvec)
         scores = feats @ self._w + self._bias
         order = np.argsort(-scores, kind="stable")[:top]
-        return [Match(self.entries[int(idx[j])].id, _sigmoid(float(scores[j]))) for j in order]
+        sim = np.maximum(feats[:, _COS_TEXT], feats[:, _COS_TITLE])
+        return [Match(self.entries[int(idx[j])].id, _sigmoid(float(scores[j])), round(float(sim[j]), 4)) for j in order]
 
 
 def _sigmoid(x: float) -> float:

@@ -35,6 +35,9 @@ class Narrative:
     summary: str = ""
     claims: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lang -> phrasings
     keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lang -> markers
+    # lang -> neutral statements on the same topic (what ordinary news about it says): they
+    # let the matcher tell "a report on the OPCW" from "the attack was staged"
+    neutral: dict[str, tuple[str, ...]] = field(default_factory=dict)
     entities: tuple[str, ...] = ()
     anchors: tuple[str, ...] = ()  # at least one must occur for a match (empty: no condition)
     debunks: tuple[str, ...] = ()
@@ -44,6 +47,9 @@ class Narrative:
 
     def all_claims(self) -> list[str]:
         return [c for lang in sorted(self.claims) for c in self.claims[lang]]
+
+    def all_neutral(self) -> list[str]:
+        return [c for lang in sorted(self.neutral) for c in self.neutral[lang]]
 
     def all_keywords(self) -> list[str]:
         return [k for lang in sorted(self.keywords) for k in self.keywords[lang]]
@@ -55,6 +61,7 @@ class Narrative:
             "title": self.title,
             "summary": self.summary,
             "claims": {k: list(v) for k, v in self.claims.items()},
+            "neutral": {k: list(v) for k, v in self.neutral.items()},
             "keywords": {k: list(v) for k, v in self.keywords.items()},
             "entities": list(self.entities),
             "anchors": list(self.anchors),
@@ -118,6 +125,7 @@ def narrative_from_data(data: Any, where: str = "<data>") -> Narrative:
         summary=str(data.get("summary") or "").strip(),
         claims=claims,
         keywords=_by_lang(data.get("keywords"), "keywords", where),
+        neutral=_by_lang(data.get("neutral"), "neutral", where),
         entities=_strs(data.get("entities"), "entities", where),
         anchors=_strs(data.get("anchors"), "anchors", where),
         debunks=_strs(data.get("debunks"), "debunks", where),
@@ -162,7 +170,7 @@ class Catalogue:
         h = hashlib.sha256()
         for n in self.narratives:
             h.update(n.id.encode())
-            for c in n.all_claims():
+            for c in [*n.all_claims(), *n.all_neutral()]:
                 h.update(b"\0" + c.encode())
         return h.hexdigest()[:20]
 

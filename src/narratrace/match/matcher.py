@@ -15,9 +15,11 @@ and only the best ``candidates`` narratives are compared claim by claim.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import math
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +53,9 @@ class MatcherParams:
     exact_below_claims: int = 3000
     keyword_cap: float = 4.0
     entity_cap: float = 4.0
+    keyword_units: int = 3  # markers count only in the best-matching sentences ...
+    keyword_radius: int = 1  # ... and this many neighbours either side (0 units: whole article)
+    clauses: bool = True  # also embed the reported clause of "X claimed that ..." sentences
     stance: StanceRules = field(default_factory=StanceRules)
 
     @classmethod
@@ -70,9 +75,46 @@ class Features:
     s2: float  # second-best sentence
     kw: float  # distinct narrative markers found, each weighted 1/(narratives sharing it)
     ent: float  # distinct typical entities found, weighted the same way
+    margin: float = 0.0  # best (claim similarity - neutral-statement similarity) over sentences
+
+    @property
+    def strong(self) -> float:
+        """How far the best sentence is above 0.55: a close paraphrase of a claim needs no
+        keyword (the only non-linear term of the calibration)."""
+        return max(0.0, self.s1 - 0.55)
 
     def as_list(self) -> list[float]:
-        return [self.s1, self.s2, self.kw, self.ent]
+        return [self.s1, self.s2, self.kw, self.ent, self.margin, self.strong]
+
+
+_REPORTED = re.compile(
+    r"\b(?:that|que|qu['’]|according to [^,]{1,80},|selon [^,]{1,80},|d['’]apr[eè]s [^,]{1,80},)\s*",
+    re.IGNORECASE,
+)
+
+
+def reported_clause(sentence: str) -> str | None:
+    """What is claimed in "The ministry said that X" / "Selon Moscou, X": X, if long enough.
+
+    Attribution around a claim lowers its similarity to the catalogue phrasing; embedding the
+    clause as well lets reports be recognised (their stance is decided separately).
+    """
+    for m in _REPORTED.finditer(sentence, 0, 300):
+        if m.start() < 8 and m.group().lower().startswith(("that", "que", "qu")):
+            continue  # "That is ..." / "Que ..." open a sentence, they do not report one
+        clause = sentence[m.end():].strip()
+        return clause if len(clause) >= 30 else None
+    return None
+
+
+def _unit_of(
+    pos: int, starts: Sequence[int], sentences: Sequence[Sentence], body_len: int, extra_title: bool
+) -> int | None:
+    """Index of the unit (body sentence, or the title after them) holding offset ``pos``."""
+    if pos >= body_len:
+        return len(sentences) if extra_title else None
+    i = bisect.bisect_right(starts, pos) - 1
+    return i if i >= 0 and pos < sentences[i].end else None
 
 
 def _phrase_key(phrase: str) -> str:
@@ -115,12 +157,12 @@ class CatalogueIndex:
                 self.kw_owners.setdefault(k, []).append(i)
         self.anchored = {i for i, n in enumerate(self.narratives) if n.anchors}
         # A marker shared by many narratives ("provocation", "staged") says little about
-        # which one an article carries: weight each by 1 / number of narratives using it.
+        # which one an article carries: weight each by 1 / sqrt(number of narratives using it).
         share: dict[str, int] = {}
         for keys in self.keys:
             for k in keys["k"] | keys["e"]:
                 share[k] = share.get(k, 0) + 1
-        self.weight = {k: 1.0 / v for k, v in share.items()}
+        self.weight = {k: 1.0 / math.sqrt(v) for k, v in share.items()}
         self.owner = np.asarray(owner, dtype=np.int64)
         self.claims = self._vectors(texts, encoder, use_file_cache)
         dim = self.claims.shape[1] if self.claims.size else encoder.dim
@@ -130,6 +172,15 @@ class CatalogueIndex:
         norms[norms == 0] = 1.0
         self.centroids = cent / norms
         self.rows_of = [np.flatnonzero(self.owner == i) for i in range(len(self.narratives))]
+        neutral_texts: list[str] = []
+        neutral_owner: list[int] = []
+        for i, n in enumerate(self.narratives):
+            for text in n.all_neutral():
+                neutral_texts.append(text)
+                neutral_owner.append(i)
+        self.neutral = self._vectors(neutral_texts, encoder, use_file_cache)
+        owners = np.asarray(neutral_owner, dtype=np.int64)
+        self.neutral_rows_of = [np.flatnonzero(owners == i) for i in range(len(self.narratives))]
 
     def _vectors(self, texts: list[str], encoder: Encoder, use_file_cache: bool) -> Vectors:
         """Claim vectors, cached to a file keyed by the claim texts and the encoder name."""
@@ -180,6 +231,8 @@ class Matcher:
             + c.get("w_s2", 0.0) * f.s2
             + c.get("w_kw", 0.0) * f.kw
             + c.get("w_ent", 0.0) * f.ent
+            + c.get("w_margin", 0.0) * f.margin
+            + c.get("w_strong", 0.0) * f.strong
         )
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
@@ -188,6 +241,13 @@ class Matcher:
         body = body[:MAX_BODY_CHARS]
         sentences = split_sentences(body, MAX_SENTENCES)
         texts = [s.text for s in sentences]
+        parents: list[int] = []
+        if self.params.clauses:
+            for k, s in enumerate(sentences):
+                clause = reported_clause(s.text)
+                if clause:
+                    texts.append(clause)
+                    parents.append(k)
         extra_title = bool(title and title.strip() and title.strip()[:80] not in body[:2000])
         if extra_title and title:
             texts.append(title.strip()[:600])
@@ -199,9 +259,16 @@ class Matcher:
         folded = f"{folded_body}\n{fold(title or '')}" if extra_title else folded_body
         tokens = tokenize(folded) if extra_title else body_tokens
         found: dict[str, set[str]] = {"k": set(), "e": set(), "a": set()}
+        starts = [s.start for s in sentences]
+        kw_by_unit: list[set[str]] = [set() for _ in range(len(sentences) + int(extra_title))]
         for h in self.index.phrases.find(folded, tokens):
-            for kind in h.payloads:
-                found[cast(str, kind)].add(h.key)
+            kinds = cast(tuple[str, ...], h.payloads)
+            for kind in kinds:
+                found[kind].add(h.key)
+            if "k" in kinds:
+                u = _unit_of(h.start, starts, sentences, len(folded_body), extra_title)
+                if u is not None:
+                    kw_by_unit[u].add(h.key)
         keys = self.index.keys
         p = self.params
         n_narr = len(self.index.narratives)
@@ -229,18 +296,39 @@ class Matcher:
         sims_all = vecs @ self.index.claims[rows].T  # (units, claims of candidates)
         offsets = np.cumsum([0] + [len(self.index.rows_of[i]) for i in cand_ids[:-1]])
         per_unit = np.maximum.reduceat(sims_all, offsets, axis=1)  # (units, candidates)
+        # Closer to a neutral statement on the same topic than to the claims: topic, not narrative.
+        near_neutral = np.zeros_like(per_unit)
+        with_neutral = [c for c, i in enumerate(cand_ids) if len(self.index.neutral_rows_of[i])]
+        if with_neutral:
+            nrows = np.concatenate([self.index.neutral_rows_of[cand_ids[c]] for c in with_neutral])
+            noff = np.cumsum([0] + [len(self.index.neutral_rows_of[cand_ids[c]]) for c in with_neutral[:-1]])
+            near_neutral[:, with_neutral] = np.maximum.reduceat(vecs @ self.index.neutral[nrows].T, noff, axis=1)
+        margin = (per_unit - near_neutral).max(axis=0)
+        n_body = len(sentences)
+        if parents:  # a reported clause stands for its sentence; keep one row per sentence (+ title)
+            for k, parent in enumerate(parents):
+                np.maximum(per_unit[parent], per_unit[n_body + k], out=per_unit[parent])
+            keep = list(range(n_body)) + ([n_body + len(parents)] if extra_title else [])
+            per_unit = per_unit[keep]
         if per_unit.shape[0] > 1:
             top2 = -np.partition(-per_unit, 1, axis=0)[:2]
         else:
             top2 = np.vstack([per_unit, np.zeros_like(per_unit)])
-        n_body = len(sentences)
         body_sims = per_unit[:n_body].T.tolist()
         weight = self.index.weight
         for col, i in enumerate(cand_ids):
-            kw_w = sum(weight.get(t, 1.0) for t in keys[i]["k"] & found["k"])
+            local = found["k"]
+            if p.keyword_units > 0:
+                local = set()
+                for j in np.argsort(-per_unit[:, col])[: p.keyword_units].tolist():
+                    lo, hi = (j, j) if j >= n_body else (max(0, j - p.keyword_radius),
+                                                          min(n_body - 1, j + p.keyword_radius))
+                    for u in range(lo, hi + 1):
+                        local |= kw_by_unit[u]
+            kw_w = sum(weight.get(t, 1.0) for t in keys[i]["k"] & local)
             ent_w = sum(weight.get(t, 1.0) for t in keys[i]["e"] & found["e"])
             feats = Features(float(top2[0, col]), float(top2[1, col]), min(kw_w, p.keyword_cap),
-                             min(ent_w, p.entity_cap))
+                             min(ent_w, p.entity_cap), float(margin[col]))
             out.append(Candidate(i, feats, self.calibrated(feats), tuple(body_sims[col])))
         return sentences, out, cues
 

@@ -45,7 +45,7 @@ class ClusterParams:
     dense_rate: float = 20.0  # articles/day from which the full gap penalty applies
     undated_penalty: float = 0.2  # when either date is unknown, time cannot vouch for a match
     max_gap_days: float = 30.0
-    neighbours: int = 30
+    neighbours: int = 10
     ef: int = 64
     components: int = 20  # dominant directions removed by the Projection
     fit_after: int = 1000  # articles needed before a Projection is fitted
@@ -65,10 +65,13 @@ class Projection:
 
     @classmethod
     def fit(cls, vectors: Vectors, n_components: int) -> Projection:
-        mean = vectors.mean(axis=0).astype(np.float32)
-        centred = vectors - mean
-        _, _, vt = np.linalg.svd(centred, full_matrices=False)
-        return cls(mean, vt[:n_components].astype(np.float32))
+        data = np.asarray(vectors, dtype=np.float64)
+        mean = data.mean(axis=0)
+        centred = data - mean
+        # eigh of the small dim x dim scatter matrix: far cheaper than an SVD of the data
+        _, vecs = np.linalg.eigh(centred.T @ centred)
+        top = vecs[:, ::-1][:, :n_components].T
+        return cls(mean.astype(np.float32), np.ascontiguousarray(top, dtype=np.float32))
 
     def apply(self, vectors: Vectors) -> Vectors:
         x = np.asarray(vectors, dtype=np.float32).reshape(-1, self.mean.shape[0]) - self.mean
@@ -113,13 +116,14 @@ class StoryClusterer:
         self._story_index: dict[str, int] = {}
         self._sorted_days: list[float] = []
         self._density = 1.0
+        self._unindexed: list[int] = []  # appended but not yet in the HNSW index (see add_many)
 
     def __len__(self) -> int:
         return len(self.article_ids)
 
     def _new_index(self, capacity: int) -> hnswlib.Index:
         index = hnswlib.Index(space="ip", dim=self.dim)
-        index.init_index(max_elements=max(capacity, 16), ef_construction=100, M=16, random_seed=7)
+        index.init_index(max_elements=max(capacity, 16), ef_construction=40, M=8, random_seed=7)
         index.set_num_threads(1)
         index.set_ef(self.params.ef)
         return index
@@ -137,15 +141,15 @@ class StoryClusterer:
 
     # -- building -----------------------------------------------------------------
     def _append(self, article_id: str, raw: Vectors, day: float | None, tokens: frozenset[str],
-                story: int) -> None:
+                story: int, space: Vectors | None = None) -> None:
         label = len(self.article_ids)
         if label >= self._index.get_max_elements():
             self._index.resize_index(2 * self._index.get_max_elements())
         if label >= len(self._raw):
             self._raw = np.concatenate([self._raw, np.zeros_like(self._raw)])
         self._raw[label] = raw
-        vec = self._space(raw)
-        self._index.add_items(vec, np.array([label]), num_threads=1)
+        vec = self._space(raw) if space is None else space.reshape(1, -1)
+        self._unindexed.append(label)
         self.article_ids.append(article_id)
         self.article_story.append(story)
         self.article_day.append(day)
@@ -171,6 +175,7 @@ class StoryClusterer:
         space = self.projection.apply(raw)
         self._index = self._new_index(max(2 * len(self), 1024))
         self._index.add_items(space, np.arange(len(self)), num_threads=1)
+        self._unindexed = []
         for st in self.stories:
             st.centroid_sum = space[st.members].sum(axis=0)
 
@@ -187,19 +192,78 @@ class StoryClusterer:
         if story is None:
             story = self._new_story(story_id)
         raw = np.asarray(vector, dtype=np.float32).reshape(-1)
-        self._append(article_id, raw, day, title_tokens(clean_title(title)), story)
+        self._append(article_id, raw, day, title_tokens(clean_title(title)), story)  # flush() after
+
+    def flush(self) -> None:
+        """Add the pending articles to the HNSW index (one thread: insertion order fixes the graph)."""
+        if not self._unindexed:
+            return
+        labels = np.asarray(self._unindexed)
+        self._index.add_items(self._space(self._raw[labels]), labels, num_threads=1)
+        self._unindexed = []
 
     # -- assigning ----------------------------------------------------------------
     def add(self, article_id: str, vector: Vectors, day: float | None, title: str | None) -> str:
         """Cluster one article (call in date order); returns its story id."""
-        raw = np.asarray(vector, dtype=np.float32).reshape(-1)
-        tokens = title_tokens(clean_title(title))
-        self._density = self._stream_density(day)
-        best, best_score = self._best_story(self._space(raw)[0], day, tokens)
-        if best is None or best_score < self.threshold:
-            best = self._new_story(story_id_for(article_id))
-        self._append(article_id, raw, day, tokens, best)
-        return self.stories[best].id
+        return self.add_many([(article_id, vector, day, title)])[0]
+
+    def add_many(self, items: Sequence[tuple[str, Vectors, float | None, str | None]],
+                 batch: int = 256) -> list[str]:
+        """Cluster articles in the given (date) order, as ``add`` one by one would.
+
+        Work is batched: the index is searched for a whole batch at once (searches
+        are independent, so they may use several threads without changing results)
+        and the batch's earlier members are compared with numpy, then the batch is
+        inserted into the index in order. Candidates are those of one-by-one adding,
+        up to the approximation of the ANN search.
+        """
+        out: list[str] = []
+        pos = 0
+        while pos < len(items):
+            size = batch
+            if self.projection is None and self.params.components and len(self) < self.params.fit_after:
+                size = min(size, self.params.fit_after - len(self))  # the space changes there
+            chunk = items[pos : pos + size]
+            out.extend(self._add_chunk(chunk))
+            self.flush()
+            pos += len(chunk)
+        return out
+
+    def _add_chunk(self, chunk: Sequence[tuple[str, Vectors, float | None, str | None]]) -> list[str]:
+        raws = np.asarray([np.asarray(v, dtype=np.float32).reshape(-1) for _, v, _, _ in chunk])
+        space = self._space(raws)
+        k = self.params.neighbours
+        found: list[list[tuple[int, float]]] = [[] for _ in chunk]
+        n_indexed = self._index.get_current_count()
+        if n_indexed:
+            labels, dists = self._index.knn_query(space, k=min(k, n_indexed), num_threads=2)
+            found = [self._in_window(lab, d, day) for lab, d, (_, _, day, _) in zip(labels, dists, chunk,
+                                                                                     strict=True)]
+            # A topic that recurs over years fills the nearest neighbours with closed stories:
+            # look further for those articles, so recall does not decay as the corpus grows.
+            wider = min(8 * k, n_indexed)
+            short = [i for i, f in enumerate(found) if len(f) < k // 2 and wider > k]
+            if short:
+                labels, dists = self._index.knn_query(space[short], k=wider, num_threads=2)
+                for i, lab, d in zip(short, labels, dists, strict=True):
+                    found[i] = self._in_window(lab, d, chunk[i][2])[:k]
+        inner = space @ space.T
+        first = len(self)
+        out = []
+        for i, (article_id, _, day, title) in enumerate(chunk):
+            cands = found[i]
+            if i:
+                order = np.argsort(-inner[i, :i], kind="stable")[:k]
+                cands = sorted(cands + [(first + int(j), float(inner[i, j])) for j in order],
+                               key=lambda lc: (-lc[1], lc[0]))[:k]
+            tokens = title_tokens(clean_title(title))
+            self._density = self._stream_density(day)
+            best, best_score = self._best_story(space[i], day, tokens, cands)
+            if best is None or best_score < self.threshold:
+                best = self._new_story(story_id_for(article_id))
+            self._append(article_id, raws[i], day, tokens, best, space[i])
+            out.append(self.stories[best].id)
+        return out
 
     def neighbours(self, vector: Vectors, k: int = 10) -> list[tuple[str, float]]:
         """The ``k`` nearest stored articles (id, raw cosine), nearest first."""
@@ -213,21 +277,30 @@ class StoryClusterer:
         return sorted(((self.article_ids[j], float(c)) for j, c in zip(found, cos, strict=True)),
                       key=lambda x: (-x[1], x[0]))
 
-    def _best_story(self, vec: Vectors, day: float | None, tokens: frozenset[str]
-                    ) -> tuple[int | None, float]:
+    def _in_window(self, labels: np.ndarray, dists: np.ndarray, day: float | None) -> list[tuple[int, float]]:
+        """(label, cosine) of the neighbours close enough in time to share a story."""
+        out = []
+        gap = self.params.max_gap_days
+        for label, dist in zip(labels.tolist(), dists.tolist(), strict=True):
+            other = self.article_day[label]
+            if day is None or other is None or abs(day - other) <= gap:
+                out.append((label, 1.0 - dist))
+        return out
+
+    def _best_story(self, vec: Vectors, day: float | None, tokens: frozenset[str],
+                    cands: list[tuple[int, float]]) -> tuple[int | None, float]:
         n = len(self.article_ids)
         if n == 0:
             return None, -1.0
         p = self.params
-        labels, dists = self._index.knn_query(vec.reshape(1, -1), k=min(p.neighbours, n), num_threads=1)
         pair_best: dict[int, float] = {}
-        for label, dist in zip(labels[0].tolist(), dists[0].tolist(), strict=True):
+        for label, cos in cands:
             story = self.article_story[label]
             st = self.stories[story]
             if day is not None and st.last_day is not None and day - st.last_day > p.max_gap_days:
                 continue
             lex = idf_overlap(tokens, self.article_tokens[label], self._df, n)
-            score = 1.0 - dist + p.lexical_weight * lex - self._gap(day, self.article_day[label])
+            score = cos + p.lexical_weight * lex - self._gap(day, self.article_day[label])
             if score > pair_best.get(story, -9.0):
                 pair_best[story] = score
         best: int | None = None
@@ -267,9 +340,10 @@ def cluster_all(ids: Sequence[str], vectors: Vectors, days: Sequence[float | Non
     """Cluster a whole collection from scratch in date order; story id per input position."""
     order = sorted(range(len(ids)), key=lambda i: (days[i] is None, days[i] or 0.0, ids[i]))
     clusterer = StoryClusterer(vectors.shape[1], params, capacity=len(ids))
+    stories = clusterer.add_many([(ids[i], vectors[i], days[i], titles[i]) for i in order])
     out = [""] * len(ids)
-    for i in order:
-        out[i] = clusterer.add(ids[i], vectors[i], days[i], titles[i])
+    for i, story in zip(order, stories, strict=True):
+        out[i] = story
     return out
 
 

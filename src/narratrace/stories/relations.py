@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..embed.encoder import Encoder
-from ..embed.pooling import split_sentences
+from ..embed.encoder import Encoder, Vectors
+from ..embed.pooling import Chunk, split_sentences
 from ..records import Span
 
 _WORD = re.compile(r"\w+")
@@ -72,15 +72,35 @@ def copy_evidence(new_body: str, old_body: str) -> tuple[float, int, tuple[Span,
     return containment, len(shared), _merge(shared, new_body)
 
 
-def translation_evidence(encoder: Encoder, new_body: str, old_body: str,
+class SentenceVectors:
+    """Sentence pieces and their vectors per text, computed once per text and kept (bounded)."""
+
+    def __init__(self, encoder: Encoder, max_items: int = 256) -> None:
+        self.encoder = encoder
+        self.max_items = max_items
+        self._cache: dict[str, tuple[list[Chunk], Vectors]] = {}
+
+    def get(self, text: str) -> tuple[list[Chunk], Vectors]:
+        key = text[:MAX_CHARS]
+        found = self._cache.get(key)
+        if found is None:
+            chunks = [c for c in split_sentences(key) if len(c.text) >= 20][:MAX_SENTENCES]
+            vecs = self.encoder.encode([c.text for c in chunks])
+            if len(self._cache) >= self.max_items:
+                self._cache.pop(next(iter(self._cache)))
+            found = self._cache[key] = (chunks, vecs)
+        return found
+
+
+def translation_evidence(encoder: Encoder | SentenceVectors, new_body: str, old_body: str,
                          min_cos: float = 0.7) -> tuple[float, int, tuple[Span, ...]]:
-    """(aligned fraction of the new article's sentences, aligned count, their spans)."""
-    new = [c for c in split_sentences(new_body[:MAX_CHARS]) if len(c.text) >= 20][:MAX_SENTENCES]
-    old = [c for c in split_sentences(old_body[:MAX_CHARS]) if len(c.text) >= 20][:MAX_SENTENCES]
+    """(aligned fraction of the shorter side's sentences, aligned count, spans in ``new_body``)."""
+    cache = encoder if isinstance(encoder, SentenceVectors) else SentenceVectors(encoder)
+    new, new_vecs = cache.get(new_body)
+    old, old_vecs = cache.get(old_body)
     if not new or not old:
         return 0.0, 0, ()
-    vecs = encoder.encode([c.text for c in new] + [c.text for c in old])
-    sim = vecs[: len(new)] @ vecs[len(new) :].T
+    sim = new_vecs @ old_vecs.T
     best_old = sim.argmax(axis=1)
     best_new = sim.argmax(axis=0)
     aligned = [i for i, j in enumerate(best_old.tolist())

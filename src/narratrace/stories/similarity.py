@@ -14,6 +14,10 @@ a small linear model over a few such signals, fitted on research pairs
 - ``tfidf``: TF-IDF cosine of the word prefixes, with document frequencies taken
   from the texts of the batch being scored (so a batch of pairs scores better than
   pairs scored one at a time, where every word weighs the same).
+
+Pairs in two languages share few words whatever they say, so they get their own
+weights over the language-independent signals (``CROSS_FEATURES``). The languages
+come from ``lang1``/``lang2`` or, when missing, from language identification.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from ..embed.pooling import chunk_weights, split_sentences
 MAX_CHARS = 20_000
 MAX_SENTENCES = 60
 FEATURES = ("pooled", "first", "align", "tokens", "caps", "numbers", "tfidf")
+CROSS_FEATURES = ("pooled", "first", "align", "caps", "numbers")
 _WORD = re.compile(r"\w+")
 
 
@@ -140,23 +145,48 @@ def pair_features(pairs: Sequence[Pair], encoder: Encoder | None = None) -> np.n
 def load_model() -> dict[str, Any]:
     text = resources.files(__package__).joinpath("data/similarity_model.json").read_text(encoding="utf-8")
     model: dict[str, Any] = json.loads(text)
-    if tuple(model["features"]) != FEATURES:
-        raise ValueError("similarity_model.json does not match FEATURES; "
-                         "refit it with bench/eval_similarity.py --fit")
+    for key, names in (("same_language", FEATURES), ("cross_language", CROSS_FEATURES)):
+        if tuple(model[key]["features"]) != names:
+            raise ValueError("similarity_model.json does not match the features of this version; "
+                             "refit it with bench/eval_similarity.py --fit")
     return model
 
 
-def scores_from_features(features: np.ndarray, model: dict[str, Any] | None = None) -> np.ndarray:
+def _language(text: str, given: str | None) -> str | None:
+    if given:
+        return given.strip().lower() or None
+    from ..analyse.language import detect_language
+
+    return detect_language(text[:1500])[0]
+
+
+def cross_language(pairs: Sequence[Pair]) -> np.ndarray:
+    """Whether each pair is in two different languages (unknown counts as the same)."""
+    out = []
+    for p in pairs:
+        a, b = _language(p.text1, p.lang1), _language(p.text2, p.lang2)
+        out.append(bool(a and b and a != b))
+    return np.asarray(out, dtype=bool)
+
+
+def scores_from_features(features: np.ndarray, cross: np.ndarray,
+                         model: dict[str, Any] | None = None) -> np.ndarray:
+    """Apply the same-language or the cross-language weights, clipped to [0, 1]."""
     m = model or load_model()
-    raw = features @ np.asarray(m["weights"], dtype=np.float64) + float(m["bias"])
-    return np.clip(raw, 0.0, 1.0)
+    out = np.zeros(len(features))
+    for key, names, rows in (("same_language", FEATURES, ~cross), ("cross_language", CROSS_FEATURES, cross)):
+        cols = [FEATURES.index(n) for n in names]
+        weights = np.asarray(m[key]["weights"], dtype=np.float64)
+        out[rows] = features[rows][:, cols] @ weights + float(m[key]["bias"])
+    return np.clip(out, 0.0, 1.0)
 
 
 def similarity_scores(pairs: Sequence[Pair], encoder: Encoder | None = None) -> list[float]:
     """Same-story scores in [0, 1] for a batch of pairs (score them together: see ``tfidf``)."""
     if not pairs:
         return []
-    return [float(x) for x in scores_from_features(pair_features(pairs, encoder))]
+    scores = scores_from_features(pair_features(pairs, encoder), cross_language(pairs))
+    return [float(x) for x in scores]
 
 
 def text_similarity(text1: str, text2: str, encoder: Encoder | None = None) -> float:

@@ -25,7 +25,7 @@ from ..records import Article, Relation
 from ..store import Store, schema
 from . import state
 from .cluster import ClusterParams
-from .relations import RelationThresholds, copy_evidence, translation_evidence
+from .relations import RelationThresholds, SentenceVectors, copy_evidence, translation_evidence
 from .tables import write_stories
 from .text import clean_title, parse_day
 
@@ -52,6 +52,7 @@ class StoriesStage:
             raise ValueError(f"unknown stories.v1 option(s) {sorted(unknown)}; known: {sorted(fields)}")
         self.params = ClusterParams(**params)
         self.thresholds = RelationThresholds()
+        self._sentences: SentenceVectors | None = None
 
     @property
     def encoder(self) -> Encoder:
@@ -74,6 +75,8 @@ class StoriesStage:
         if not articles:
             return
         vectors = self.embed(store, articles)
+        if all(a.story_id is not None for a in articles):
+            return  # everything already has a story: nothing to do, nothing to load or save
         clusterer = state.load(store, self.encoder.dim, self.params, VECTOR_MODEL)
         known = set(clusterer.article_ids)
         arrival = {a.id: i for i, a in enumerate(articles)}
@@ -81,16 +84,17 @@ class StoriesStage:
                       key=lambda a: (parse_day(a.published) is None, parse_day(a.published) or 0.0,
                                      arrival[a.id]))
         pending: dict[str, Article] = {}
+        self._sentences = SentenceVectors(self.encoder)
         for article in todo:
             vec = vectors[article.id]
             near = [aid for aid, cos in clusterer.neighbours(vec, self.candidates) if cos >= 0.6]
             story = clusterer.add(article.id, vec, parse_day(article.published), _cluster_text(article))
             pending[article.id] = article.replace(story_id=story)
             self._link(store, pending, article.id, near)
-        if pending:
-            store.update_articles(list(pending.values()))
-            write_stories(store, clusterer, {a.story_id for a in pending.values() if a.story_id})
+        store.update_articles(list(pending.values()))
+        write_stories(store, clusterer, {a.story_id for a in pending.values() if a.story_id})
         state.save(clusterer, store)
+        self._sentences = None
 
     def _link(self, store: Store, pending: dict[str, Article], new_id: str, near: list[str]) -> None:
         """Record the best copy/translation link between a new article and its neighbours.
@@ -141,7 +145,8 @@ class StoriesStage:
             if score < th.min_containment or shared < th.min_shared_shingles:
                 return None
             return Relation("republished_from", source.id, round(score, 4), spans)
-        score, aligned, spans = translation_evidence(self.encoder, copy.body, source.body,
+        sentences = self._sentences or SentenceVectors(self.encoder)
+        score, aligned, spans = translation_evidence(sentences, copy.body, source.body,
                                                      th.min_sentence_cos)
         full = score >= th.min_aligned_fraction and aligned >= th.min_aligned
         partial = score >= th.partial_fraction and aligned >= th.partial_aligned

@@ -116,4 +116,5 @@ def rebuild(store: Store, dim: int, params: ClusterParams, model: str) -> StoryC
                 continue
             clusterer.restore(row.id, vec, parse_day(row.published), row.title or row.body[:300],
                               row.story_id)
+    clusterer.flush()
     return clusterer

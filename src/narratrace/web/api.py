@@ -52,12 +52,8 @@ ARTICLE_COLUMNS = ["id", "title", "outlet", "lang", "published", "story_id", "du
 
 router = APIRouter(prefix="/api", responses=PROBLEMS)
 Text = Annotated[str | None, Query(max_length=256)]
-Date = Annotated[
-    str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="ISO date, may be partial")
-]
-Format = Annotated[
-    Literal["json", "csv", "jsonl"], Query(description="json: one page; csv/jsonl: the whole list")
-]
+Date = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="ISO date, may be partial")]
+Format = Annotated[Literal["json", "csv", "jsonl"], Query(description="json: one page; csv/jsonl: the whole list")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 Limit = Annotated[int, Query(ge=1, le=200)]
 Ident = Annotated[str, Path(max_length=256)]
@@ -107,9 +103,7 @@ def _export_articles(w: WebState, filt: ArticleFilter, sort: str, fmt: str) -> A
         for ids in iter_article_ids(conn, filt, sort, batch=200):
             for rec in get_records(conn, ids):
                 if fmt == "csv":
-                    rec = {k: rec.get(k) for k in ARTICLE_COLUMNS} | {
-                        "url": (rec.get("source") or {}).get("url")
-                    }
+                    rec = {k: rec.get(k) for k in ARTICLE_COLUMNS} | {"url": (rec.get("source") or {}).get("url")}
                 yield rec
 
 
@@ -132,7 +126,7 @@ def stories(w: Web, offset: Offset = 0, limit: Limit = 50, format: Format = "jso
     return _page(items, offset, limit)
 
 
-def _narratives(w: WebState) -> list[dict[str, Any]]:
+def cached_narratives(w: WebState) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = w.cache.get("narratives", lambda: list_narratives(w.store.engine))
     return items
 
@@ -155,7 +149,7 @@ def story(w: Web, story_id: Ident) -> Any:
 @router.get("/narratives", response_model=NarrativePage, responses=EXPORTS)
 def narratives(w: Web, offset: Offset = 0, limit: Limit = 50, format: Format = "json") -> Any:
     """Known narratives with how many articles carry them."""
-    items = _narratives(w)
+    items = cached_narratives(w)
     if format != "json":
         return download(items, format, ["id", "title", "articles", "mean_score", "max_score"], "narratives")
     return _page(items, offset, limit)
@@ -164,7 +158,7 @@ def narratives(w: Web, offset: Offset = 0, limit: Limit = 50, format: Format = "
 @router.get("/narratives/{narrative_id}", response_model=NarrativeDetail)
 def narrative(w: Web, narrative_id: Ident) -> Any:
     """One narrative with the articles matching it (best first), by stance, language and outlet."""
-    found = narrative_detail(w.store.engine, narrative_id, _narratives(w))
+    found = narrative_detail(w.store.engine, narrative_id, cached_narratives(w))
     if found is None:
         raise not_found("narrative", narrative_id)
     return found
@@ -198,9 +192,7 @@ def entity(w: Web, entity_id: Ident, cursor: Annotated[str | None, Query(max_len
         found = entity_detail(conn, entity_id)
         if found is None:
             raise not_found("entity", entity_id)
-        found["articles"] = list_articles(
-            conn, ArticleFilter(entity=entity_id), "recent", cursor, 50, memo=w.cache.get
-        )
+        found["articles"] = list_articles(conn, ArticleFilter(entity=entity_id), "recent", cursor, 50, memo=w.cache.get)
     return found
 
 
@@ -295,9 +287,7 @@ NARRATIVE_BODY = {
         409: PROBLEMS[400] | {"description": "No catalogue folder configured ($NARRATRACE_CATALOG)"},
         413: PROBLEMS[400] | {"description": "Body too large"},
     },
-    openapi_extra={
-        "requestBody": {"required": True, "content": {"application/json": {"schema": NARRATIVE_BODY}}}
-    },
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": NARRATIVE_BODY}}}},
 )
 async def put_narrative(request: Request, narrative_id: Ident) -> Response:
     """Create or replace a narrative of the analyst's catalogue (``$NARRATRACE_CATALOG``).

@@ -11,6 +11,7 @@ request bodies, and errors as RFC 9457 problem details that say what to do.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
@@ -126,6 +128,18 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and request.url.path != "/openapi.json"
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    scope = dict(request.scope)
+    for route in request.app.router.routes:
+        match, _ = route.matches(scope | {"method": "OPTIONS"})
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
 def _install_errors(app: FastAPI) -> None:
     def render(
         request: Request,
@@ -151,6 +165,11 @@ def _install_errors(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         titles = {404: "Not found", 405: "Method not allowed", 401: "Unauthorized", 403: "Forbidden"}
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:  # every route of the path, not only the first one Starlette tried
+            allowed = _allowed_methods(request)
+            headers = {"Allow": ", ".join(allowed)}
+            detail = f"{request.method} is not allowed here; use {' or '.join(allowed)}"
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"nothing at {request.url.path}; the API is described at /openapi.json"
         return render(
@@ -158,14 +177,12 @@ def _install_errors(app: FastAPI) -> None:
             exc.status_code,
             titles.get(exc.status_code, "Error"),
             detail,
-            headers=getattr(exc, "headers", None),
+            headers=headers,
         )
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        errors = [
-            {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg"))} for e in exc.errors()
-        ][:20]
+        errors = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg"))} for e in exc.errors()][:20]
         detail = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors) or "invalid request"
         return render(request, 422, "Invalid request", detail, errors=errors)
 
@@ -176,13 +193,18 @@ def _install_errors(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:
         log.exception("error serving %s", request.url.path)
-        return render(
-            request, 500, "Internal error", "the server failed on this request; the log has the details"
-        )
+        return render(request, 500, "Internal error", "the server failed on this request; the log has the details")
 
 
-def create_app(db_or_store: str | Store, settings: Settings | None = None) -> FastAPI:
-    """The FastAPI application over a store (or a database path/URL to open)."""
+def create_app(
+    db_or_store: str | Store, settings: Settings | None = None, *, allowed_hosts: Sequence[str] | None = None
+) -> FastAPI:
+    """The FastAPI application over a store (or a database path/URL to open).
+
+    ``allowed_hosts`` restricts the ``Host`` header (``serve`` passes the loopback names
+    when bound to 127.0.0.1): a web page the analyst visits cannot then read the
+    dashboard through a DNS name re-pointed to 127.0.0.1 (DNS rebinding).
+    """
     from . import api, pages
 
     settings = settings or Settings()
@@ -195,12 +217,12 @@ def create_app(db_or_store: str | Store, settings: Settings | None = None) -> Fa
         docs_url=None,  # Swagger UI loads scripts from a CDN: not under this CSP
         redoc_url=None,
     )
-    app.state.web = WebState(
-        store=store, settings=settings, search=SearchIndex(store), templates=_templates()
-    )
+    app.state.web = WebState(store=store, settings=settings, search=SearchIndex(store), templates=_templates())
     _install_errors(app)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_middleware(GuardMiddleware, max_body=MAX_BODY_BYTES)
+    if allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     return app

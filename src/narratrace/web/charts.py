@@ -19,9 +19,7 @@ def _short(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def bars(
-    items: list[dict[str, Any]], width: int = 360, bar_h: int = 18, label_w: int = 140
-) -> dict[str, Any]:
+def bars(items: list[dict[str, Any]], width: int = 360, bar_h: int = 18, label_w: int = 140) -> dict[str, Any]:
     """Horizontal bars for ``[{key, n}]`` (per-outlet, per-language counts)."""
     top = max((i["n"] for i in items), default=0) or 1
     span = width - label_w - 40
@@ -87,9 +85,14 @@ def stacked(
     }
 
 
-def story_graph(
-    articles: list[dict[str, Any]], edges: list[dict[str, Any]], width: int = 860
-) -> dict[str, Any]:
+def meaningful_edges(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Edges worth drawing: ``duplicate_of`` names the first original, so an article that
+    also has a relation (to the copy it was actually taken from) is shown by that relation."""
+    related = {e["source"] for e in edges if e["kind"] != "duplicate_of"}
+    return [e for e in edges if e["kind"] != "duplicate_of" or e["source"] not in related]
+
+
+def story_graph(articles: list[dict[str, Any]], edges: list[dict[str, Any]], width: int = 860) -> dict[str, Any]:
     """Articles placed by date (x) in one lane per language and outlet (y), with copy edges."""
     lanes = sorted({(a.get("lang") or "?", a.get("outlet") or "?") for a in articles})
     langs = sorted({lang for lang, _ in lanes})
@@ -105,9 +108,7 @@ def story_graph(
         lane = lanes.index((a.get("lang") or "?", a.get("outlet") or "?"))
         d = day_number(a.get("published"))
         x = left + (
-            plot_w * (d - lo) / span
-            if d is not None and hi > lo
-            else (plot_w / 2 if d is not None else plot_w + 40)
+            plot_w * (d - lo) / span if d is not None and hi > lo else (plot_w / 2 if d is not None else plot_w + 40)
         )
         y = 20 + lane * lane_h + lane_h / 2
         # spread articles of the same lane and day so none hides another
@@ -120,15 +121,12 @@ def story_graph(
                 "x": x,
                 "y": y,
                 "cls": colour[a.get("lang") or "?"],
-                "title": f"{a.get('title') or a['id']} "
-                f"({a.get('outlet') or '?'}, {a.get('published') or 'undated'})",
+                "title": f"{a.get('title') or a['id']} ({a.get('outlet') or '?'}, {a.get('published') or 'undated'})",
             }
         )
     lines = []
     drawn: set[tuple[str, str]] = set()
-    for e in sorted(
-        edges, key=lambda e: e["kind"] == "duplicate_of"
-    ):  # a relation says more than duplicate_of
+    for e in meaningful_edges(edges):
         pair = (e["source"], e["target"])
         if e["source"] in pos and e["target"] in pos and pair not in drawn:
             drawn.add(pair)
@@ -140,9 +138,7 @@ def story_graph(
                     "x2": x2,
                     "y2": y2,
                     "kind": e["kind"] or "related",
-                    "title": f"{e['kind']} (score {e['score']})"
-                    if e.get("score") is not None
-                    else str(e["kind"]),
+                    "title": f"{e['kind']} (score {e['score']})" if e.get("score") is not None else str(e["kind"]),
                 }
             )
     dated = [str(a["published"]) for a in articles if a.get("published")]

@@ -95,9 +95,7 @@ def list_stories(conn: Connection) -> list[dict[str, Any]]:
     """All stories, largest first: the stories table, or grouped articles before it is filled."""
     st = schema.stories
     rows = conn.execute(
-        select(st.c.id, st.c.title, st.c.size, st.c.first_date, st.c.last_date).order_by(
-            st.c.size.desc(), st.c.id
-        )
+        select(st.c.id, st.c.title, st.c.size, st.c.first_date, st.c.last_date).order_by(st.c.size.desc(), st.c.id)
     ).all()
     if rows:
         return [dict(r._mapping) for r in rows]
@@ -153,9 +151,7 @@ def story_detail(conn: Connection, story_id: str) -> dict[str, Any] | None:
                 }
             )
         if rec.get("duplicate_of"):
-            edges.append(
-                {"source": rec["id"], "target": rec["duplicate_of"], "kind": "duplicate_of", "score": None}
-            )
+            edges.append({"source": rec["id"], "target": rec["duplicate_of"], "kind": "duplicate_of", "score": None})
     info = dict(row._mapping) if row is not None else {}
     articles = [
         {k: rec.get(k) for k in ("id", "title", "outlet", "lang", "published", "story_id", "duplicate_of")}
@@ -199,9 +195,7 @@ def list_entities(conn: Connection) -> list[dict[str, Any]]:
             func.min(me.c.type),
         ).group_by(me.c.canonical_id)
     ).all()
-    names = {
-        r.canonical_id: r for r in conn.execute(select(en.c.canonical_id, en.c.canonical_name, en.c.type))
-    }
+    names = {r.canonical_id: r for r in conn.execute(select(en.c.canonical_id, en.c.canonical_name, en.c.type))}
     out = []
     for cid, n_articles, n_mentions, text, etype in counts:
         known = names.get(cid)
@@ -263,13 +257,9 @@ def overview(engine: Engine) -> dict[str, Any]:
         ]
         languages = _counts(conn, A.c.lang)
         outlets = _counts(conn, A.c.outlet, A.c.outlet.is_not(None), limit=15)
-        recent = [
-            summary(r) for r in conn.execute(select(*SUMMARY_COLUMNS).order_by(A.c.seq.desc()).limit(10))
-        ]
+        recent = [summary(r) for r in conn.execute(select(*SUMMARY_COLUMNS).order_by(A.c.seq.desc()).limit(10))]
         stories = list_stories(conn)
-        n_entities = int(
-            conn.execute(select(func.count(func.distinct(schema.mentions.c.canonical_id)))).scalar() or 0
-        )
+        n_entities = int(conn.execute(select(func.count(func.distinct(schema.mentions.c.canonical_id)))).scalar() or 0)
     from .narratives import list_narratives
 
     narratives = [n for n in list_narratives(engine) if n["articles"]]  # matched ones

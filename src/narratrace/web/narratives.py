@@ -98,10 +98,7 @@ def _fill_titles(engine: Engine, entries: list[dict[str, Any]]) -> None:
             if entry["title"]:
                 continue
             rec = conn.execute(
-                select(A.c.record)
-                .join(nm, nm.c.article_id == A.c.id)
-                .where(nm.c.narrative_id == entry["id"])
-                .limit(1)
+                select(A.c.record).join(nm, nm.c.article_id == A.c.id).where(nm.c.narrative_id == entry["id"]).limit(1)
             ).scalar()
             for match in (rec or {}).get("narratives") or []:
                 if match.get("id") == entry["id"]:
@@ -159,9 +156,7 @@ def save_narrative(narrative_id: str, data: Any) -> dict[str, Any]:
             409, "no catalogue folder to write to: set $NARRATRACE_CATALOG to a folder and restart the server"
         )
     if not isinstance(data, dict):
-        raise EditError(
-            400, "send the narrative as a JSON object: {title, summary, claims: {en: [...]}, ...}"
-        )
+        raise EditError(400, "send the narrative as a JSON object: {title, summary, claims: {en: [...]}, ...}")
     try:
         narrative = narrative_from_data({**data, "id": narrative_id}, f"narrative {narrative_id!r}")
         write_narrative(narrative, folder, overwrite=True)

@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
-from .api import Date, Ident, Text, Web, _narratives
-from .charts import bars, stacked, story_graph
+from .api import Date, Ident, Text, Web, cached_narratives
+from .charts import bars, meaningful_edges, stacked, story_graph
 from .corpus import entity_detail, list_entities, list_stories, overview, story_detail
 from .narratives import narrative_detail
 from .queries import ArticleFilter, get_record, list_articles, summaries_by_id
@@ -131,23 +131,23 @@ def story_page(request: Request, w: Web, story_id: Ident) -> HTMLResponse:
         outlet_bars=bars(s["outlets"]),
         lang_bars=bars(s["languages"]),
         titles=titles,
+        edges=meaningful_edges(s["edges"]),
     )
 
 
 @router.get("/narratives", response_class=HTMLResponse)
 def narratives_page(request: Request, w: Web) -> HTMLResponse:
-    items = _narratives(w)
+    items = cached_narratives(w)
     return _render(request, "narratives.html", items=items)
 
 
 @router.get("/narratives/{narrative_id}", response_class=HTMLResponse)
 def narrative_page(request: Request, w: Web, narrative_id: Ident) -> HTMLResponse:
-    n = narrative_detail(w.store.engine, narrative_id, _narratives(w))
+    n = narrative_detail(w.store.engine, narrative_id, cached_narratives(w))
     if n is None:
         raise HTTPException(404, f"no narrative with id {narrative_id!r}")
     points = [
-        {"month": (m.get("published") or "")[:7] or None, "lang": m.get("lang") or "?", "n": 1}
-        for m in n["matches"]
+        {"month": (m.get("published") or "")[:7] or None, "lang": m.get("lang") or "?", "n": 1} for m in n["matches"]
     ]
     return _render(
         request,

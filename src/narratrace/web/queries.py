@@ -109,9 +109,7 @@ def decode_cursor(cursor: str, sort: str) -> tuple[str | None, int]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         kind, published, seq = json.loads(raw)
     except (binascii.Error, ValueError, TypeError) as exc:
-        raise QueryError(
-            f"invalid cursor {cursor[:40]!r}: pass back the `next` value of a previous page"
-        ) from exc
+        raise QueryError(f"invalid cursor {cursor[:40]!r}: pass back the `next` value of a previous page") from exc
     if kind != sort or not isinstance(seq, int) or not (published is None or isinstance(published, str)):
         raise QueryError("cursor does not belong to this sort order; start again without `cursor`")
     return published, seq

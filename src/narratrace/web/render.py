@@ -42,9 +42,7 @@ def marks_of(record: dict[str, Any]) -> list[dict[str, Any]]:
     for e in record.get("entities") or []:
         name = e.get("canonical_name") or e.get("text")
         ident = f" [{e['canonical_id']}]" if e.get("canonical_id") else ""
-        marks.append(
-            _mark(e, "entity", f"Entity ({e.get('type') or '?'}): {name}{ident}", e.get("canonical_id"))
-        )
+        marks.append(_mark(e, "entity", f"Entity ({e.get('type') or '?'}): {name}{ident}", e.get("canonical_id")))
     for a in record.get("attributions") or []:
         marks.append(_mark(a, "attribution", f"Attribution, {a.get('kind')}: {a.get('source')}"))
     for c in record.get("claims") or []:
@@ -53,10 +51,7 @@ def marks_of(record: dict[str, Any]) -> list[dict[str, Any]]:
     for t in record.get("techniques") or []:
         marks.append(_mark(t, "technique", f"Technique: {t.get('technique')} (score {_num(t.get('score'))})"))
     for n in record.get("narratives") or []:
-        label = (
-            f"Narrative evidence: {n.get('title') or n.get('id')} "
-            f"(score {_num(n.get('score'))}, {n.get('stance')})"
-        )
+        label = f"Narrative evidence: {n.get('title') or n.get('id')} (score {_num(n.get('score'))}, {n.get('stance')})"
         for ev in n.get("evidence") or []:
             marks.append(_mark(ev, "narrative", label, n.get("id")))
     return [m for m in marks if m["end"] > m["start"]][:MAX_MARKS]

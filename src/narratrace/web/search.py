@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Any
 
 from sqlalchemy import text
@@ -51,9 +52,7 @@ def _default_encoder(model: str) -> Encoder:
 
 
 class SearchIndex:
-    def __init__(
-        self, store: Store, encoder_factory: Callable[[], Encoder] | None = None, model: str = MODEL
-    ) -> None:
+    def __init__(self, store: Store, encoder_factory: Callable[[], Encoder] | None = None, model: str = MODEL) -> None:
         self.store = store
         self.semantic = SemanticSearcher(store, encoder_factory or (lambda: _default_encoder(model)), model)
 
@@ -69,9 +68,7 @@ class SearchIndex:
             hits = self._fts(" OR ".join(f'"{t}"' for t in terms), " | ".join(terms), lang, limit, offset)
         return hits
 
-    def _fts(
-        self, match: str, tsquery: str, lang: str | None, limit: int, offset: int
-    ) -> list[dict[str, Any]]:
+    def _fts(self, match: str, tsquery: str, lang: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
         """Rank the most recent ``CANDIDATES`` matches, then cut snippets for the page only.
 
         Ranking every match of a common word costs ~130 ms on 100,000 articles; ranking
@@ -145,7 +142,14 @@ class SearchIndex:
     ) -> list[dict[str, Any]]:
         if not query.strip():
             return []
-        nearest = self.semantic.nearest(query[:MAX_QUERY_CHARS], (offset + limit) * (5 if lang else 1) + 1)
+        return self._semantic_hits(self._submit(query, lang, limit, offset).result(timeout=120), lang, limit, offset)
+
+    def _submit(self, query: str, lang: str | None, limit: int, offset: int) -> Future[list[tuple[str, float]]]:
+        return self.semantic.submit(query[:MAX_QUERY_CHARS], (offset + limit) * (5 if lang else 1) + 1)
+
+    def _semantic_hits(
+        self, nearest: list[tuple[str, float]], lang: str | None, limit: int, offset: int
+    ) -> list[dict[str, Any]]:
         with self.store.engine.connect() as conn:
             found = summaries_by_id(conn, [aid for aid, _ in nearest])
         out = []
@@ -167,7 +171,11 @@ class SearchIndex:
             return self.semantic_search(query, lang, limit, offset)
         depth = offset + limit
         fused: dict[str, dict[str, Any]] = {}
-        for results in (self.text_search(query, lang, depth, 0), self.semantic_search(query, lang, depth, 0)):
+        # the semantic side is queued first and computed by its worker while this thread searches the text
+        pending = self._submit(query, lang, depth, 0) if query.strip() else None
+        text_hits = self.text_search(query, lang, depth, 0)
+        semantic_hits = self._semantic_hits(pending.result(timeout=120), lang, depth, 0) if pending else []
+        for results in (text_hits, semantic_hits):
             for rank, hit in enumerate(results):
                 entry = fused.setdefault(hit["id"], hit | {"score": 0.0, "via": []})
                 entry["score"] += 1.0 / (_RRF_K + rank + 1)

@@ -63,14 +63,18 @@ class SemanticSearcher:
     def encode_texts(self, texts: list[str]) -> Vector:
         return np.asarray(self._factory().encode(texts), dtype=np.float32)
 
-    def nearest(self, text: str, k: int, timeout: float = 120.0) -> list[tuple[str, float]]:
+    def submit(self, text: str, k: int) -> Future[list[tuple[str, float]]]:
+        """Queue a query; the future holds ``[(article id, cosine)]``, best first."""
         with self._lock:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="semantic-search", daemon=True)
                 self._thread.start()
         future: Future[list[tuple[str, float]]] = Future()
         self._queue.put((text, k, future))
-        return future.result(timeout=timeout)
+        return future
+
+    def nearest(self, text: str, k: int, timeout: float = 120.0) -> list[tuple[str, float]]:
+        return self.submit(text, k).result(timeout=timeout)
 
     def warm_up(self) -> None:
         """Load the encoder and the matrix before the first analyst asks (server start)."""
@@ -170,9 +174,7 @@ class VectorIndex:
         v = schema.vectors
         with self.store.engine.connect() as conn:
             max_seq = conn.execute(select(func.max(schema.articles.c.seq))).scalar() or 0
-            n_vectors = conn.execute(
-                select(func.count()).select_from(v).where(v.c.model == self.model)
-            ).scalar()
+            n_vectors = conn.execute(select(func.count()).select_from(v).where(v.c.model == self.model)).scalar()
         return int(max_seq), int(n_vectors or 0)
 
     def _refresh(self, fingerprint: tuple[int, int]) -> None:
@@ -238,7 +240,6 @@ class VectorIndex:
         self._put(zip([r[0] for r in missing], self.encode(texts), strict=True), stored=False)
         if len(missing) == ON_DEMAND_CAP:
             log.warning(
-                "semantic search: more than %d articles have no stored vector; run the "
-                "stories stage to embed them all",
+                "semantic search: more than %d articles have no stored vector; run the stories stage to embed them all",
                 ON_DEMAND_CAP,
             )

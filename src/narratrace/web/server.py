@@ -19,13 +19,26 @@ from ..store import Store
 log = logging.getLogger(__name__)
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 DB_ENV = "NARRATRACE_SERVE_DB"
+HOSTS_ENV = "NARRATRACE_SERVE_HOSTS"
 
 
 def app_factory() -> Any:
     """The app of one worker process (``uvicorn --factory``): database and settings from the environment."""
     from .app import create_app
 
-    return _warm(create_app(os.environ[DB_ENV], load_settings()))
+    hosts = os.environ.get(HOSTS_ENV)
+    return _warm(create_app(os.environ[DB_ENV], load_settings(), allowed_hosts=hosts.split(",") if hosts else None))
+
+
+def allowed_hosts(host: str) -> list[str] | None:
+    """Host names a browser may use to reach a server bound to ``host`` (None: any).
+
+    Bound to loopback, only loopback names are accepted, which defeats DNS rebinding;
+    bound to another interface, the operator chose the names, so any is accepted.
+    """
+    if host in LOCAL_HOSTS:
+        return ["127.0.0.1", "localhost", "::1", "[::1]"]
+    return None
 
 
 def _warm(app: Any) -> Any:
@@ -62,10 +75,11 @@ def serve(
     if workers > 1:
         url = db.url.render_as_string(hide_password=False) if isinstance(db, Store) else db
         os.environ[DB_ENV] = url
+        os.environ[HOSTS_ENV] = ",".join(allowed_hosts(host) or [])
         if settings.token and not os.environ.get("NARRATRACE_TOKEN"):
             os.environ["NARRATRACE_TOKEN"] = settings.token
         uvicorn.run("narratrace.web.server:app_factory", factory=True, workers=workers, **common)
         return
     from .app import create_app
 
-    uvicorn.run(_warm(create_app(db, settings)), **common)
+    uvicorn.run(_warm(create_app(db, settings, allowed_hosts=allowed_hosts(host))), **common)

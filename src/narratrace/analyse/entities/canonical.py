@@ -38,6 +38,7 @@ from .normalise import (
     ascii_fold,
     initials,
     is_acronym,
+    looks_like_group,
     looks_like_place,
     name_key,
     name_words,
@@ -135,9 +136,7 @@ class AliasTable:
             span = self.first_words.get(first, 0)
             found = None
             last = i + 1  # words joined by single spaces only: no punctuation inside a name
-            while (
-                last < min(len(words), i + span) and text[words[last - 1].end() : words[last].start()] == " "
-            ):
+            while last < min(len(words), i + span) and text[words[last - 1].end() : words[last].start()] == " ":
                 last += 1
             for j in range(last, i, -1):
                 start, end = words[i].start(), words[j - 1].end()
@@ -210,9 +209,7 @@ def canonical_id(name: str, table: AliasTable | None = None, fuzzy: bool = True)
 
 # -- one article ------------------------------------------------------------------------
 
-_LEADING = re.compile(
-    r"^(?:the|The|THE|les?|Les?|la|La|l['’]|L['’]|d['’]|D['’]|qu['’]|du|Du|des|Des)\s*(?<=['’\s])"
-)
+_LEADING = re.compile(r"^(?:the|The|THE|les?|Les?|la|La|l['’]|L['’]|d['’]|D['’]|qu['’]|du|Du|des|Des)\s*(?<=['’\s])")
 _TRAILING = re.compile(r"(?:['’]s|['’])?[\s.,;:!?»«\"“”()\[\]-]*$")
 
 
@@ -305,9 +302,7 @@ def resolve(text: str, mentions: Sequence[Mention], table: AliasTable, fuzzy: bo
         if known[i] is None and m.label not in UNRESOLVED_TYPES and fuzzy:
             known[i] = table.fuzzy(surfaces[i]) if m.label != "NORP" else None
     groups = _Groups(len(merged))
-    open_ids = [
-        i for i, m in enumerate(merged) if known[i] is None and m.label not in UNRESOLVED_TYPES and keys[i]
-    ]
+    open_ids = [i for i, m in enumerate(merged) if known[i] is None and m.label not in UNRESOLVED_TYPES and keys[i]]
     resolvable = [i for i, m in enumerate(merged) if m.label not in UNRESOLVED_TYPES and keys[i]]
     by_key: dict[str, int] = {}
     for i in resolvable:
@@ -343,12 +338,8 @@ def resolve(text: str, mentions: Sequence[Mention], table: AliasTable, fuzzy: bo
             continue
         rep = _representative(members[root], surfaces, merged)
         votes = Counter(merged[j].label for j in members[root])
-        label = (
-            votes.most_common(1)[0][0]
-            if votes[merged[rep].label] < max(votes.values())
-            else merged[rep].label
-        )
-        label = "LOC" if looks_like_place(surfaces[rep]) else label
+        label = votes.most_common(1)[0][0] if votes[merged[rep].label] < max(votes.values()) else merged[rep].label
+        label = "LOC" if looks_like_place(surfaces[rep]) else "ORG" if looks_like_group(surfaces[rep]) else label
         rep_name = strip_title(surfaces[rep]) if label == "PER" else surfaces[rep]
         cid = "n:" + (name_key(rep_name) or keys[rep])
         out.append(Entity(surface, label, cid, rep_name, m.start, m.end))
@@ -358,9 +349,7 @@ def resolve(text: str, mentions: Sequence[Mention], table: AliasTable, fuzzy: bo
 def _representative(idx: list[int], surfaces: list[str], merged: list[Mention]) -> int:
     """The fullest name of a group (most words, then most frequent, then first)."""
     counts = Counter(surfaces[i] for i in idx)
-    return max(
-        idx, key=lambda i: (len(surfaces[i].split()), merged[i].label == "PER", counts[surfaces[i]], -i)
-    )
+    return max(idx, key=lambda i: (len(surfaces[i].split()), merged[i].label == "PER", counts[surfaces[i]], -i))
 
 
 def _link(
@@ -378,9 +367,7 @@ def _link(
     if keys[i].startswith("="):  # acronym: "Long Name (ACR" or the initials of a mention
         letters = keys[i][1:]
         hits = {
-            keys[j]: j
-            for j in candidates
-            if j != i and len(word_sets[j]) >= 2 and initials(surfaces[j]) == letters
+            keys[j]: j for j in candidates if j != i and len(word_sets[j]) >= 2 and initials(surfaces[j]) == letters
         }
         return next(iter(hits.values())) if len(hits) == 1 else None
     mine = word_sets[i]

@@ -57,9 +57,7 @@ class EntityIndexStage:
         table = schema.entities
         with store.engine.begin() as conn:
             for i in range(0, len(ids), 500):
-                for row in conn.execute(
-                    select(table).where(table.c.canonical_id.in_(ids[i : i + 500]))
-                ).mappings():
+                for row in conn.execute(select(table).where(table.c.canonical_id.in_(ids[i : i + 500]))).mappings():
                     existing[row["canonical_id"]] = dict(row)
             for cid, s in seen.items():
                 known = existing.get(cid)
@@ -132,9 +130,7 @@ def list_entities(
 ) -> list[dict[str, Any]]:
     """Entities of the corpus, most mentioned first, with languages and outlets."""
     m, a, ent = schema.mentions, schema.articles, schema.entities
-    query = select(
-        m.c.canonical_id, func.count().label("n"), func.count(func.distinct(m.c.article_id)).label("docs")
-    )
+    query = select(m.c.canonical_id, func.count().label("n"), func.count(func.distinct(m.c.article_id)).label("docs"))
     query = query.group_by(m.c.canonical_id)
     with store.engine.connect() as conn:
         counts = {r.canonical_id: (int(r.n), int(r.docs)) for r in conn.execute(query)}
@@ -146,9 +142,7 @@ def list_entities(
         surface: dict[str, Counter[str]] = defaultdict(Counter)
         types: dict[str, Counter[str]] = defaultdict(Counter)
         rows = conn.execute(
-            select(m.c.canonical_id, m.c.text, m.c.type, a.c.lang, a.c.outlet).join(
-                a, a.c.id == m.c.article_id
-            )
+            select(m.c.canonical_id, m.c.text, m.c.type, a.c.lang, a.c.outlet).join(a, a.c.id == m.c.article_id)
         )
         for r in rows:
             langs, outlets = where[r.canonical_id]

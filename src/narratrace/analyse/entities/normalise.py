@@ -60,6 +60,7 @@ class NameRules:
     word_variants: dict[str, str]
     word_translations: dict[str, str]
     place_words: frozenset[str]
+    org_words: frozenset[str]
 
 
 @functools.cache
@@ -81,6 +82,7 @@ def rules() -> NameRules:
         word_variants=variants,
         word_translations={str(k): str(v) for k, v in data["word_translations"].items()},
         place_words=words("place_words"),
+        org_words=words("org_words"),
     )
 
 
@@ -211,3 +213,9 @@ def looks_like_place(name: str) -> bool:
     """A multi-word name opening with an Arabic toponymic element (Khan ..., Kafr ...)."""
     words = name_words(name)
     return len(words) >= 2 and words[0] in rules().place_words
+
+
+def looks_like_group(name: str) -> bool:
+    """A multi-word name opening with a word that names an armed group (Hurras ..., Jaish ...)."""
+    words = name_words(name)
+    return len(words) >= 2 and words[0] in rules().org_words

@@ -6,6 +6,13 @@
   var panel = document.getElementById("explain");
   var body = document.getElementById("body");
   if (!panel || !body) { return; }
+  // layer buttons: hide or show one kind of highlight
+  Array.prototype.forEach.call(document.querySelectorAll("button[data-layer]"), function (button) {
+    button.addEventListener("click", function () {
+      var hidden = body.classList.toggle("hide-" + button.getAttribute("data-layer"));
+      button.setAttribute("aria-pressed", hidden ? "false" : "true");
+    });
+  });
   var selected = null;
   function show(mark) {
     if (selected) { selected.classList.remove("selected"); }

@@ -5,8 +5,6 @@ Revises: 0001
 """
 from typing import Sequence, Union
 
-from alembic import op
-import sqlalchemy as sa
 
 
 revision: str = '0002'
