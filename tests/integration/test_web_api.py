@@ -251,3 +251,13 @@ def test_loopback_server_refuses_foreign_host_names(store: Store, corpus: dict[s
     rebound = TestClient(app, base_url="http://attacker.example:8000").get("/api/articles")
     assert rebound.status_code == 400  # DNS rebinding: a foreign name pointed at 127.0.0.1
     assert allowed_hosts("0.0.0.0") is None
+
+
+def test_method_not_allowed_lists_every_method_of_the_path(client: TestClient) -> None:
+    # /api/narratives/{id} has a GET and a (token-protected) PUT route; Starlette alone says "Allow: GET".
+    r = client.options("/api/narratives/" + "0" * 40)
+    assert r.status_code == 405
+    assert r.headers["allow"] == "GET, PUT"
+    assert r.json()["detail"] == "OPTIONS is not allowed here; use GET or PUT"
+    r = client.delete("/api/analyze")
+    assert r.status_code == 405 and r.headers["allow"] == "POST"

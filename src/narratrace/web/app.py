@@ -129,15 +129,31 @@ def _wants_html(request: Request) -> bool:
 
 
 def _allowed_methods(request: Request) -> list[str]:
+    """Methods of every route on this path: the documented ones first, then the pages'.
+
+    Starlette answers 405 with the methods of the first route it tried only, so a path with a
+    GET and a PUT route would claim ``Allow: GET``; clients (and schemathesis) rely on the list.
+    """
+    import re
+
     from starlette.routing import Match
 
+    path = request.url.path
     methods: set[str] = set()
-    scope = dict(request.scope)
-    for route in request.app.router.routes:
-        match, _ = route.matches(scope | {"method": "OPTIONS"})
-        if match != Match.NONE:
-            methods |= set(getattr(route, "methods", None) or ())
+    for template, operations in (request.app.openapi().get("paths") or {}).items():
+        pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, path):
+            methods |= {m.upper() for m in operations if m.upper() in _HTTP_METHODS}
+    if not methods:
+        scope = dict(request.scope) | {"method": "OPTIONS"}
+        for route in request.app.router.routes:
+            route_methods = getattr(route, "methods", None)
+            if route_methods and route.matches(scope)[0] != Match.NONE:
+                methods |= set(route_methods)
     return sorted(methods)
+
+
+_HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 def _install_errors(app: FastAPI) -> None:
@@ -168,8 +184,9 @@ def _install_errors(app: FastAPI) -> None:
         headers = getattr(exc, "headers", None)
         if exc.status_code == 405:  # every route of the path, not only the first one Starlette tried
             allowed = _allowed_methods(request)
-            headers = {"Allow": ", ".join(allowed)}
-            detail = f"{request.method} is not allowed here; use {' or '.join(allowed)}"
+            if allowed:
+                headers = {"Allow": ", ".join(allowed)}
+                detail = f"{request.method} is not allowed here; use {' or '.join(allowed)}"
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"nothing at {request.url.path}; the API is described at /openapi.json"
         return render(
