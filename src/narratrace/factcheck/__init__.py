@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .catalog import ReadReport, _dedupe, import_factchecks, link_claims, read_catalog, read_jsonl, write_trec
+from .catalog import ReadReport, dedupe_by_id, import_factchecks, link_claims, read_catalog, read_jsonl, write_trec
 from .matching import CatalogEntry, ClaimMatcher, Match
 
 __all__ = [
@@ -28,7 +28,7 @@ def match_files(
     Returns the ranked matches per query id and the problems met while reading.
     """
     cat = read_catalog(catalog)
-    qs = _dedupe(read_jsonl(Path(queries)), Path(queries))
+    qs = dedupe_by_id(read_jsonl(Path(queries)), Path(queries))
     problems = cat.problems + qs.problems
     if not cat.entries or not qs.entries:
         return [], problems

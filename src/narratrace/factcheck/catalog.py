@@ -154,10 +154,11 @@ def read_catalog(path: str | Path) -> ReadReport:
         if '"ClaimReview"' not in first:
             report = read_jsonl(p)
     report = report or read_claimreview(p)
-    return _dedupe(report, p)
+    return dedupe_by_id(report, p)
 
 
-def _dedupe(report: ReadReport, path: Path) -> ReadReport:
+def dedupe_by_id(report: ReadReport, path: Path) -> ReadReport:
+    """Keep the first entry of each id: a TREC run with two claims of one id would be ambiguous."""
     seen: set[str] = set()
     kept = []
     for entry in report.entries:

@@ -127,12 +127,13 @@ def _read_jsonl(path: Path, max_line_bytes: int) -> Iterator[RawItem | Rejection
             if not line.strip():
                 continue
             any_line = True
-            yield _jsonl_item(line, where)
+            yield jsonl_item(line, where)
     if not any_line:
         yield Rejection(ref, "empty", f"{path}: no JSON lines")
 
 
-def _jsonl_item(line: bytes, where: SourceRef) -> RawItem | Rejection:
+def jsonl_item(line: bytes, where: SourceRef) -> RawItem | Rejection:
+    """One JSONL line as an item, or the reason it is refused (shared with ``POST /api/analyze``)."""
     loc = f"{where.path}:{where.line}"
     try:
         text = line.decode("utf-8")

@@ -53,14 +53,14 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 def _json_item(obj: Any, line: int) -> RawItem | Rejection:
-    from ..ingest.readers import _jsonl_item
+    from ..ingest.readers import jsonl_item
 
-    return _jsonl_item(json.dumps(obj).encode(), SourceRef(path=SOURCE, line=line))
+    return jsonl_item(json.dumps(obj).encode(), SourceRef(path=SOURCE, line=line))
 
 
 def parse_items(body: bytes, content_type: str) -> list[RawItem | Rejection]:
     """Raw items from a request body; unparseable parts become per-item rejections."""
-    from ..ingest.readers import _jsonl_item
+    from ..ingest.readers import jsonl_item
 
     kind = content_type.split(";")[0].strip().lower()
     if kind in ("text/plain", "text/html"):
@@ -82,7 +82,7 @@ def parse_items(body: bytes, content_type: str) -> list[RawItem | Rejection]:
             raise HTTPException(413, f"{len(lines)} lines; at most {MAX_ITEMS} items per request")
         if not lines:
             raise HTTPException(400, "empty batch: send one JSON object per line")
-        return [_jsonl_item(ln, SourceRef(path=SOURCE, line=i)) for i, ln in enumerate(lines, 1)]
+        return [jsonl_item(ln, SourceRef(path=SOURCE, line=i)) for i, ln in enumerate(lines, 1)]
     if kind == "application/json":
         try:
             obj = json.loads(body)
