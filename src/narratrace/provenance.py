@@ -123,7 +123,12 @@ def provenance(store: Store, story_id: str) -> dict[str, Any] | None:
         )
     # the earliest article first; within it, who is quoted in most articles, then most often
     first_said = sorted(speakers, key=lambda k: (first_quoted[k], -speakers[k], -quote_total[k]))
-    origins = Counter(c["source"] for t in timeline for c in t["credits"] if c["kind"] in ("republished_from", "cites"))
+    # counted once per article: an article naming TASS three times is one relay of TASS
+    origins = Counter(
+        source
+        for t in timeline
+        for source in {c["source"] for c in t["credits"] if c["kind"] in ("republished_from", "cites")}
+    )
     return {
         "story_id": story_id,
         "articles": len(articles),
@@ -141,7 +146,9 @@ def provenance(store: Store, story_id: str) -> dict[str, Any] | None:
             }
             for k in first_said[:5]
         ],
-        "cited_origins": [{"source": s, "articles": n} for s, n in origins.most_common()],
+        "cited_origins": [
+            {"source": s, "articles": n} for s, n in sorted(origins.items(), key=lambda x: (-x[1], x[0]))
+        ],
         "translators": sorted({c["source"] for t in timeline for c in t["credits"] if c["kind"] == "translated_by"}),
         "timeline": timeline,
     }

@@ -89,6 +89,11 @@ def test_provenance(tmp_path: Path) -> None:
     assert all(t["factchecks"] == [] for t in p["timeline"])  # nothing imported yet
     text = CliRunner().invoke(cli, ["provenance", "s1", "--db", db])
     assert "First said by: Viktor Kupchishin" in text.output
+    # origins are counted per article, and a timeline line names each credited source once
+    assert all(1 <= o["articles"] <= p["articles"] for o in p["cited_origins"])
+    for line in text.output.split("Timeline:")[1].splitlines():
+        labels = [x.strip() for x in line.split(";")]
+        assert len(labels) == len(set(labels)), line
     missing = CliRunner().invoke(cli, ["provenance", "nope", "--db", db])
     assert missing.exit_code == 2
 
@@ -105,3 +110,39 @@ def test_lone_surname_is_linked_across_articles(tmp_path: Path) -> None:
     kup = next(e for e in stored.entities if e.text == "Kupchishin")
     (full,) = {e.canonical_id for e in store.get_articles(["a1"])[0].entities if e.text == "Viktor Kupchishin"}
     assert kup.canonical_id == full and kup.canonical_name == "Viktor Kupchishin"
+
+
+def test_a_source_named_twice_in_one_article_is_one_relay(tmp_path: Path) -> None:
+    from narratrace.records import Attribution
+
+    body = "TASS reported the convoy. Later, TASS reported it again, according to Sputnik."
+    cites = (
+        Attribution("cites", "TASS", "TASS reported the convoy.", 0, 25),
+        Attribution("cites", "TASS", "Later, TASS reported it again", 26, 55),
+        Attribution("cites", "Sputnik", "according to Sputnik", 57, 77),
+    )
+    db = str(tmp_path / "p.db")
+    store = open_store(db)
+    run = store.start_run("test", [])
+    for aid, day in (("b1", "2019-03-29"), ("b2", "2019-03-30")):
+        store.add_article(
+            Article(
+                id=aid,
+                content_hash=f"h-{aid}-{day}",
+                source=SourceRef(),
+                body=body + f" ({aid})",
+                lang="en",
+                outlet=f"Outlet {aid}",
+                published=day,
+                story_id="s2",
+                attributions=cites,
+            ),
+            run,
+        )
+    res = CliRunner().invoke(cli, ["provenance", "s2", "--db", db, "--format", "json"])
+    p = json.loads(res.output)
+    assert p["cited_origins"] == [{"source": "Sputnik", "articles": 2}, {"source": "TASS", "articles": 2}]
+    assert len(p["timeline"][0]["credits"]) == 3  # the JSON keeps every mention with its evidence
+    text = CliRunner().invoke(cli, ["provenance", "s2", "--db", db]).output
+    assert "Cited origins: Sputnik (2), TASS (2)" in text
+    assert text.count("cites TASS") == 2  # once per article line

@@ -26,8 +26,8 @@ def _render(p: dict) -> str:  # type: ignore[type-arg]
         extra = []
         for r in t["relations"]:
             extra.append(f"{r['kind'].replace('_', ' ')} {r['article_id']}")
-        for c in t["credits"]:
-            extra.append(f"{c['kind'].replace('_', ' ')} {c['source']}")
+        for label in dict.fromkeys(f"{c['kind'].replace('_', ' ')} {c['source']}" for c in t["credits"]):
+            extra.append(label)  # one label per source and kind; the JSON keeps every mention
         if t["quotes"]:
             extra.append("quotes " + ", ".join(q["source"] for q in t["quotes"][:3]))
         for fc in t.get("factchecks", [])[:3]:
