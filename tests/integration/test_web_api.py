@@ -261,3 +261,37 @@ def test_method_not_allowed_lists_every_method_of_the_path(client: TestClient) -
     assert r.json()["detail"] == "OPTIONS is not allowed here; use GET or PUT"
     r = client.delete("/api/analyze")
     assert r.status_code == 405 and r.headers["allow"] == "POST"
+
+
+def test_concurrent_cache_misses_do_not_exhaust_the_connection_pool(store: Store, corpus: dict[str, Article]) -> None:
+    """Requests waiting on one cache key each hold a connection; the one computing must not need another."""
+    import threading
+
+    from sqlalchemy import create_engine
+
+    from narratrace.web.corpus import TTLCache
+    from narratrace.web.queries import ArticleFilter, list_articles
+
+    engine = create_engine(store.engine.url, pool_size=2, max_overflow=0, pool_timeout=3)
+    cache = TTLCache()
+    start = threading.Barrier(2)
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def request() -> None:
+        try:
+            with engine.connect() as conn:
+                start.wait()  # both threads hold their connection before either computes
+                page = list_articles(conn, ArticleFilter(lang="fr"), memo=cache.get)
+                results.append(page["total"])
+        except BaseException as exc:  # the pool's TimeoutError before the fix
+            errors.append(exc)
+
+    threads = [threading.Thread(target=request) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    engine.dispose()
+    assert not errors, errors
+    assert results == [2, 2]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -150,6 +151,24 @@ def _on(engine: Engine, fn: Callable[[Connection], Any]) -> Any:
         return fn(conn)
 
 
+def _connection_for(conn: Connection) -> Callable[[Callable[[Connection], Any]], Any]:
+    """Run memoised work on the caller's connection, or on a new one from another thread.
+
+    A cache miss is computed on the requesting thread while other requests for the same key
+    wait, each holding its own connection: if the computation checked out a second
+    connection, twenty concurrent requests would exhaust the pool and wait on each other
+    until the pool's timeout. Only the cache's background refresh (another thread, nobody
+    waiting on it) opens a connection of its own.
+    """
+    caller = threading.get_ident()
+    engine = conn.engine
+
+    def on(fn: Callable[[Connection], Any]) -> Any:
+        return fn(conn) if threading.get_ident() == caller else _on(engine, fn)
+
+    return on
+
+
 def _no_memo(_key: str, compute: Callable[[], Any]) -> Any:
     return compute()
 
@@ -170,9 +189,8 @@ def list_articles(
     """
     limit = max(1, min(limit, MAX_PAGE))
     key = repr(sorted(filt.as_params().items()))
-    # memoised values may be recomputed later on another thread: they open their own connection
-    engine = conn.engine
-    conds = memo(f"conds:{key}", lambda: _on(engine, filt.conditions))
+    on = _connection_for(conn)
+    conds = memo(f"conds:{key}", lambda: on(filt.conditions))
     # two steps: the page's keys from a covering index, then 50 rows by primary key
     keys = select(A.c.id, A.c.seq, A.c.published).where(*conds)
     rows = conn.execute(_ordered(keys, sort, cursor, conn.dialect.name).limit(limit + 1)).all()
@@ -182,7 +200,7 @@ def list_articles(
     if len(rows) > limit:
         last = rows[limit - 1]
         nxt = encode_cursor(sort, last.published, last.seq)
-    total, exact = memo(f"count:{key}", lambda: _on(engine, lambda c: count_capped(c, conds)))
+    total, exact = memo(f"count:{key}", lambda: on(lambda c: count_capped(c, conds)))
     return {"items": items, "next": nxt, "total": total, "total_exact": exact}
 
 
