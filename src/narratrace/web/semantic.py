@@ -1,11 +1,11 @@
 """Cross-lingual semantic search: the query's vector against every stored article vector.
 
 The article vectors (model ``use-m3.v1``, written by the stories stage) are held in
-memory as one matrix (100,000 x 512 float32 is 200 MB) and reloaded when the number of
-stored articles or vectors changes; a brute-force dot product over it takes a few
-milliseconds, cheaper than keeping an ANN index coherent with a store that other
-processes write to. Articles without a stored vector are encoded on demand, a bounded
-number per reload.
+memory as one matrix (100,000 x 512 float32 is 200 MB) and kept in step with the store
+incrementally. Small corpora are searched exactly; from 20,000 vectors on, an HNSW index
+over the same rows (``ann.py``, built in the background) proposes candidates that are
+then scored exactly. Articles without a stored vector are encoded on demand, a bounded
+number per refresh.
 
 Encoding one short query costs the multilingual encoder about as much as encoding
 twenty (the fixed cost of a call dominates), and scoring reads the whole matrix from
@@ -31,6 +31,7 @@ from sqlalchemy import func, select
 
 from ..embed import Encoder
 from ..store import Store, schema
+from .ann import AnnIndex
 
 log = logging.getLogger(__name__)
 Vector = npt.NDArray[np.float32]
@@ -54,6 +55,7 @@ class SemanticSearcher:
     ) -> None:
         self._factory = factory
         self.vectors = VectorIndex(store, self.encode_texts, model)
+        self.ann = AnnIndex()
         self._queue: queue.Queue[tuple[str, int, Future[list[tuple[str, float]]]]] = queue.Queue()
         self._cache: OrderedDict[str, Vector] = OrderedDict()
         self._cache_size = cache_size
@@ -108,11 +110,20 @@ class SemanticSearcher:
                 texts = list(dict.fromkeys(text for text, _, _ in batch))
                 queries = self._vectors_for(texts)
                 ids, matrix = self.vectors.current()
-                # (queries x articles): one pass over the matrix, one contiguous row per query
-                scores = queries @ matrix.T if ids else np.zeros((len(texts), 0), dtype=np.float32)
                 row = {t: i for i, t in enumerate(texts)}
-                for text, k, future in batch:
-                    future.set_result(_top(ids, scores[row[text]], k))
+                depth = max(k for _, k, _ in batch)
+                candidates = self.ann.search(self.vectors.generation, matrix, self.vectors.changes, queries, depth)
+                if candidates is None:
+                    # (queries x articles): one pass over the matrix, one contiguous row per query
+                    scores = queries @ matrix.T if ids else np.zeros((len(texts), 0), dtype=np.float32)
+                    for text, k, future in batch:
+                        future.set_result(_top(ids, scores[row[text]], k))
+                else:
+                    for text, k, future in batch:
+                        rows = candidates[row[text]]
+                        exact = matrix[rows] @ queries[row[text]]  # the neighbours are approximate, scores not
+                        order = np.argsort(-exact)[:k]
+                        future.set_result([(ids[rows[i]], float(exact[i])) for i in order])
             except Exception as exc:  # every waiting request gets the error; the thread lives on
                 for _, _, future in batch:
                     if not future.done():
@@ -154,6 +165,9 @@ class VectorIndex:
         self._reset()
 
     def _reset(self) -> None:
+        # a new generation: every row may change meaning, so derived indexes start over
+        self.generation = getattr(self, "generation", -1) + 1
+        self.changes: list[int] = []  # rows written in this generation, in order (for the ANN index)
         self._ids: list[str] = []
         self._row: dict[str, int] = {}
         self._buf: Vector = np.zeros((1024, 512), dtype=np.float32)
@@ -213,6 +227,7 @@ class VectorIndex:
                 self._ids.append(aid)
                 self._row[aid] = row
             self._buf[row] = vec
+            self.changes.append(row)
             if stored:
                 self._stored.add(aid)
                 self._on_demand.discard(aid)
