@@ -106,8 +106,7 @@ def evaluate(matcher: Matcher, scored: list[dict[str, Any]], split: str) -> dict
             continue
         gold = set(row["narratives"])
         also = set(row.get("also") or ())
-        kept = sorted((c for c in item["cands"] if matcher.calibrated(c.features) >= p.threshold),
-                      key=lambda c: -matcher.calibrated(c.features))[: p.max_matches]
+        kept = matcher.select(item["cands"])  # the same selection as the pipeline's
         pred = {matcher.index.narratives[c.narrative].id: c for c in kept}
         if not gold:
             neutral += 1
@@ -214,13 +213,15 @@ def main() -> int:
     ap.add_argument("--fit", action="store_true", help="refit calibration and threshold on dev")
     ap.add_argument("--errors", action="store_true", help="print each error")
     ap.add_argument("--no-long", action="store_true", help="skip the article-length composites")
+    ap.add_argument("--no-explain-away", action="store_true", help="report weaker matches on shared evidence too")
     args = ap.parse_args()
     rows = load_rows(Path(args.data))
     if not args.no_long:
         rows += compose_long(rows)
     enc = get_encoder()
     index = CatalogueIndex(load_catalogue([]), enc)
-    matcher = Matcher(index, enc, MatcherParams.load())
+    overrides = {"explain_away": False} if args.no_explain_away else {}
+    matcher = Matcher(index, enc, MatcherParams.load(**overrides))
     t0 = time.perf_counter()
     scored = score_rows(matcher, rows)
     elapsed = time.perf_counter() - t0
@@ -230,7 +231,7 @@ def main() -> int:
         data.update(fitted)
         header = PARAMS.read_text(encoding="utf-8").split("\ncalibration:")[0] + "\n"
         PARAMS.write_text(header + yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-        matcher = Matcher(index, enc, MatcherParams.load())
+        matcher = Matcher(index, enc, MatcherParams.load(**overrides))
         print("fitted:", json.dumps(fitted))
     print(f"texts: {len(rows)}  narratives in catalogue: {len(index.narratives)}  "
           f"scoring time: {elapsed:.1f}s")

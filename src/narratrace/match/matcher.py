@@ -21,7 +21,7 @@ import math
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -56,6 +56,7 @@ class MatcherParams:
     keyword_units: int = 3  # markers count only in the best-matching sentences ...
     keyword_radius: int = 1  # ... and this many neighbours either side (0 units: whole article)
     clauses: bool = True  # also embed the reported clause of "X claimed that ..." sentences
+    explain_away: bool = True  # a sentence closer to a stronger match's claims is no evidence for a weaker one
     stance: StanceRules = field(default_factory=StanceRules)
 
     @classmethod
@@ -346,12 +347,46 @@ class Matcher:
             ranked = [(i, sims[i])]
         return sorted(ranked)
 
+    def select(self, cands: Sequence[Candidate]) -> list[Candidate]:
+        """The matches to report, best first: over the threshold, explained away, at most ``max_matches``."""
+        p = self.params
+        scored = [replace(c, score=self.calibrated(c.features)) for c in cands]
+        kept = sorted((c for c in scored if c.score >= p.threshold), key=lambda c: -c.score)
+        if p.explain_away:
+            kept = sorted(self._explain_away(kept), key=lambda c: -c.score)
+        return kept[: p.max_matches]
+
+    def _explain_away(self, kept: list[Candidate]) -> list[Candidate]:
+        """Re-score weaker matches on the sentences no stronger match explains better.
+
+        In a long article, the sentences that carry one narrative also resemble the claims
+        of its neighbours (biolabs and a "dirty bomb", staged attacks and the White Helmets):
+        the best sentence of a weaker narrative is then the same sentence that a stronger
+        one already explains. Each body sentence counts only for the matches it is closest
+        to, the weaker match is re-scored on what remains, and it stays only if that still
+        passes the threshold. The strongest match is never touched.
+        """
+        out: list[Candidate] = []
+        for c in kept:
+            own = [
+                sim for j, sim in enumerate(c.sims)
+                if not any(stronger.sims[j] > sim for stronger in out if j < len(stronger.sims))
+            ]
+            if out and len(own) < len(c.sims):
+                top = [*sorted(own, reverse=True)[:2], 0.0, 0.0]
+                feats = replace(c.features, s1=min(c.features.s1, top[0]), s2=min(c.features.s2, top[1]))
+                score = self.calibrated(feats)
+                if score < self.params.threshold:
+                    continue
+                c = replace(c, features=feats, score=score)
+            out.append(c)
+        return out
+
     def match(self, body: str, title: str | None = None) -> tuple[NarrativeMatch, ...]:
         sentences, cands, cues = self.candidates(body, title)
         p = self.params
-        kept = sorted((c for c in cands if c.score >= p.threshold), key=lambda c: -c.score)
         out: list[NarrativeMatch] = []
-        for c in kept[: p.max_matches]:
+        for c in self.select(cands):
             n = self.index.narratives[c.narrative]
             ev = self._evidence(sentences, c.sims)
             stance = classify(cues, ev, p.stance) if cues is not None else "reports"
