@@ -92,3 +92,22 @@ def test_refresh_store_and_promote(tmp_path: Path) -> None:
     back = read_narrative(path)
     assert back.claims["en"][0] == NEW_CLAIM and back.first_seen == "2024-05-01"
     assert load_catalogue([tmp_path / "cat"]).get(back.id) is not None
+
+
+def test_representatives_show_each_sentence_once_per_language() -> None:
+    (c,) = find_candidates(_corpus(), BagEncoder(), threshold=0.9)
+    assert [(r["lang"], r["text"]) for r in c.representatives] == [("en", NEW_CLAIM), ("fr", NEW_CLAIM)]
+
+
+def _matching(art: Article) -> Article:
+    return art.replace(narratives=(NarrativeMatch("western-biolabs", "t", 0.9, "promotes", ()),))
+
+
+def test_details_of_a_known_narrative_are_not_a_new_one() -> None:
+    plain = find_candidates(_corpus(), BagEncoder(), threshold=0.9)
+    everywhere = [_matching(a) for a in _corpus()]
+    assert find_candidates(everywhere, BagEncoder(), threshold=0.9) == []
+    half = [_matching(a) if a.id in ("a0", "a1") else a for a in _corpus()]
+    (c,) = find_candidates(half, BagEncoder(), threshold=0.9)
+    assert c.known == {"western-biolabs": 0.5}
+    assert c.score == round(plain[0].score * 0.75, 3)  # partly known: ranked lower, still shown

@@ -166,7 +166,7 @@ def candidates_command(db: str, threshold: float, min_outlets: int, limit: int, 
     store = open_db(db, must_exist=True)
     cands = refresh_candidates(store, threshold=threshold, min_outlets=min_outlets, limit=limit)
     if not cands:
-        click.echo("no candidate narratives (no claim recurs across outlets)", err=True)
+        click.echo("no candidate narratives (no claim outside the known narratives recurs across outlets)", err=True)
     for c in cands:
         if as_json:
             click.echo(json.dumps(c.as_dict(), ensure_ascii=False))
@@ -174,6 +174,9 @@ def candidates_command(db: str, threshold: float, min_outlets: int, limit: int, 
         click.echo(f"{c.id}  score {c.score:.2f}  {c.articles} articles, {len(c.outlets)} outlets, "
                    f"langs {','.join(c.languages)}, growth {c.growth:+.2f}, "
                    f"{c.first_seen or '?'}..{c.last_seen or '?'}")
+        if c.known:
+            shares = ", ".join(f"{k} {v:.0%}" for k, v in c.known.items())
+            click.echo(f"    some of its articles match known narratives: {shares}")
         for rep in c.representatives[:4]:
             click.echo(f"    [{rep['lang']}] {rep['text'][:160]}")
 

@@ -5,7 +5,11 @@ by several outlets, often inside articles about different events (exactly how th
 carry "staged chemical attacks"). Each article contributes its claims (``article.claims``,
 from the claims stage, most check-worthy first) or, when it has none, its salient sentences
 (the first substantial ones); sentences that are already evidence for a known narrative are
-left out. Claims are embedded with the shared multilingual encoder and linked when cosine
+left out, and so are groups whose every article already matches a known narrative: those are
+the supporting details of a narrative the catalogue knows (the figures and places of a
+"staged attack" story), not a new one. A group partly inside known narratives is kept, with
+the share recorded (``known``) and its score scaled down by it.
+Claims are embedded with the shared multilingual encoder and linked when cosine
 similarity passes ``threshold``; connected groups spanning at least ``min_outlets`` outlets
 are candidates, ranked by spread: outlets, languages and growth (articles in the last
 ``window_days`` against the window before).
@@ -42,6 +46,7 @@ class Unit:
     lang: str | None
     outlet: str | None
     published: str | None
+    known: tuple[str, ...] = ()  # known narratives the unit's article matches
 
 
 @dataclass
@@ -57,6 +62,7 @@ class CandidateNarrative:
     last_seen: str | None
     representatives: list[dict[str, Any]] = field(default_factory=list)  # {text, lang, article_id}
     article_ids: list[str] = field(default_factory=list)
+    known: dict[str, float] = field(default_factory=dict)  # known narrative -> share of the articles
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -81,10 +87,37 @@ def article_units(article: Article, per_article: int = 4) -> list[Unit]:
         for s in split_sentences(article.body[:20_000], 40):
             if len(s.text.split()) >= 8 and free(s.start, s.end):
                 texts.append(s.text)
+    known_ids = tuple(sorted({m.id for m in article.narratives}))
     return [
-        Unit(article.id, t[:600], article.lang, article.outlet, article.published)
+        Unit(article.id, t[:600], article.lang, article.outlet, article.published, known_ids)
         for t in texts[:per_article]
     ]
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.lower().split()) == " ".join(b.lower().split())
+
+
+def _representatives(order: list[int], units: Sequence[Unit], vecs: np.ndarray) -> list[dict[str, Any]]:
+    """Up to 3 per language, no near-copies: a re-publication repeats its source's sentence
+    word for word, and showing it twice says nothing; translations stay (other languages)."""
+    reps: list[dict[str, Any]] = []
+    chosen: list[int] = []
+    seen_lang: Counter[str] = Counter()
+    for i in order:
+        lang = units[i].lang or "und"
+        if seen_lang[lang] >= 3:
+            continue
+        if any(
+            (units[j].lang or "und") == lang
+            and (_same_text(units[i].text, units[j].text) or float(vecs[i] @ vecs[j]) >= 0.95)
+            for j in chosen
+        ):
+            continue
+        chosen.append(i)
+        seen_lang[lang] += 1
+        reps.append({"text": units[i].text, "lang": lang, "article_id": units[i].article_id})
+    return reps
 
 
 def _day(value: str | None) -> dt.date | None:
@@ -157,17 +190,17 @@ def find_candidates(
             recent = sum(1 for d in days if (last - d).days < window_days)
             before = sum(1 for d in days if window_days <= (last - d).days < 2 * window_days)
             growth = (recent - before) / max(before, 1)
+        known_by_article = {units[i].article_id: units[i].known for i in members}
+        if all(known_by_article.values()):
+            continue  # details of narratives the catalogue already knows
+        known = Counter(k for ks in known_by_article.values() for k in ks)
+        known_share = sum(1 for ks in known_by_article.values() if ks) / len(arts)
         centroid = vecs[members].mean(axis=0)
         order = sorted(members, key=lambda i: -float(vecs[i] @ centroid))
-        reps: list[dict[str, Any]] = []
-        seen_lang: Counter[str] = Counter()
-        for i in order:
-            lang = units[i].lang or "und"
-            if seen_lang[lang] < 3:
-                seen_lang[lang] += 1
-                reps.append({"text": units[i].text, "lang": lang, "article_id": units[i].article_id})
+        reps = _representatives(order, units, vecs)
         label = units[order[0]].text
         score = len(outlets) + 1.5 * len(langs) + math.log1p(len(arts)) + max(0.0, min(growth, 5.0))
+        score *= 1.0 - 0.5 * known_share
         cid = "cand-" + hashlib.sha1(label.encode("utf-8")).hexdigest()[:10]
         out.append(
             CandidateNarrative(
@@ -182,6 +215,7 @@ def find_candidates(
                 last_seen=days[-1].isoformat() if days else None,
                 representatives=reps[:8],
                 article_ids=sorted(arts),
+                known={k: round(n / len(arts), 3) for k, n in sorted(known.items())},
             )
         )
     out.sort(key=lambda c: (-c.score, c.id))
