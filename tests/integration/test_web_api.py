@@ -125,6 +125,16 @@ def test_semantic_search_crosses_languages(client: TestClient, corpus: dict[str,
     assert res["items"][0]["id"] == corpus["fr"].id
     hybrid = client.get("/api/search", params={"q": "provocation chimique à Idleb"}).json()
     assert {corpus["fr"].id, corpus["en"].id} <= {h["id"] for h in hybrid["items"][:3]}
+    items = {h["id"]: h for h in hybrid["items"]}
+    # every hit carries its summary; words found give a snippet, meaning alone gives none
+    assert all(h["title"] and h["lang"] and "_record" not in h and "_snip" not in h for h in items.values())
+    assert items[corpus["fr"].id]["via"] == ["semantic", "text"]
+    assert any(p["hit"] for p in items[corpus["fr"].id]["snippet"])
+    assert items[corpus["en"].id]["via"] == ["semantic"] and items[corpus["en"].id]["snippet"] == []
+    scores = [h["score"] for h in hybrid["items"]]
+    assert scores == sorted(scores, reverse=True)
+    en_only = client.get("/api/search", params={"q": "provocation chimique à Idleb", "lang": "en"}).json()
+    assert en_only["items"] and {h["lang"] for h in en_only["items"]} == {"en"}
 
 
 def test_exports(client: TestClient, corpus: dict[str, Article]) -> None:

@@ -58,6 +58,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoints; WAL keeps it consistent
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
+    # read pages through a shared memory map instead of copying them into each pooled
+    # connection's cache: full-text queries over frequent words read long posting lists,
+    # and on 100,000 articles this takes ~15% off each search (docs/benchmarks.md)
+    cur.execute("PRAGMA mmap_size=2147418112")
     cur.close()
 
 

@@ -58,17 +58,20 @@ class SearchIndex:
 
     # -- full text -----------------------------------------------------------------
     def text_search(
-        self, query: str, lang: str | None = None, limit: int = 20, offset: int = 0
+        self, query: str, lang: str | None = None, limit: int = 20, offset: int = 0, snippets: bool = True
     ) -> list[dict[str, Any]]:
+        """Ranked full-text hits; without ``snippets`` each hit keeps ``_snip`` to cut them later."""
         terms = fts_terms(query)
         if not terms:
             return []
-        hits = self._fts(" ".join(f'"{t}"' for t in terms), " ".join(terms), lang, limit, offset)
+        hits = self._fts(" ".join(f'"{t}"' for t in terms), " ".join(terms), lang, limit, offset, snippets)
         if not hits and len(terms) > 1 and offset == 0:  # no page has all words: any word
-            hits = self._fts(" OR ".join(f'"{t}"' for t in terms), " | ".join(terms), lang, limit, offset)
+            hits = self._fts(" OR ".join(f'"{t}"' for t in terms), " | ".join(terms), lang, limit, offset, snippets)
         return hits
 
-    def _fts(self, match: str, tsquery: str, lang: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
+    def _fts(
+        self, match: str, tsquery: str, lang: str | None, limit: int, offset: int, snippets: bool = True
+    ) -> list[dict[str, Any]]:
         """Rank the most recent ``CANDIDATES`` matches, then cut snippets for the page only.
 
         Ranking every match of a common word costs ~130 ms on 100,000 articles; ranking
@@ -106,12 +109,31 @@ class SearchIndex:
             return []
         with self.store.engine.connect() as conn:
             rows = [dict(r) for r in conn.execute(text(sql), params).mappings()]
-            snippets = self._snippets(conn, dialect, params["q"], [r["seq"] for r in rows])
+            cut = self._snippets(conn, dialect, params["q"], [r["seq"] for r in rows]) if snippets else {}
         for hit in rows:
             hit["score"] = round(-float(hit.pop("rank") or 0.0), 4)
-            hit["snippet"] = split_snippet(snippets.get(hit.pop("seq")))
+            seq = hit.pop("seq")
+            hit["snippet"] = split_snippet(cut.get(seq))
+            if not snippets:
+                hit["_snip"] = (params["q"], seq)
             hit["via"] = ["text"]
         return rows
+
+    def _cut_snippets(self, hits: list[dict[str, Any]]) -> None:
+        """Snippets for the hits of the page only: hybrid ranks more text hits than it shows."""
+        by_query: dict[str, list[dict[str, Any]]] = {}
+        for h in hits:
+            if "_snip" in h:
+                by_query.setdefault(h["_snip"][0], []).append(h)
+        if by_query:
+            dialect = self.store.engine.dialect.name
+            with self.store.engine.connect() as conn:
+                for q, group in by_query.items():
+                    cut = self._snippets(conn, dialect, q, [h["_snip"][1] for h in group])
+                    for h in group:
+                        h["snippet"] = split_snippet(cut.get(h["_snip"][1]))
+        for h in hits:
+            h.pop("_snip", None)
 
     @staticmethod
     def _snippets(conn: Any, dialect: str, query: str, seqs: list[int]) -> dict[int, str]:
@@ -170,19 +192,37 @@ class SearchIndex:
         if mode == "semantic":
             return self.semantic_search(query, lang, limit, offset)
         depth = offset + limit
-        fused: dict[str, dict[str, Any]] = {}
         # the semantic side is queued first and computed by its worker while this thread searches the text
         pending = self._submit(query, lang, depth, 0) if query.strip() else None
-        text_hits = self.text_search(query, lang, depth, 0)
-        semantic_hits = self._semantic_hits(pending.result(timeout=120), lang, depth, 0) if pending else []
-        for results in (text_hits, semantic_hits):
-            for rank, hit in enumerate(results):
-                entry = fused.setdefault(hit["id"], hit | {"score": 0.0, "via": []})
-                entry["score"] += 1.0 / (_RRF_K + rank + 1)
-                entry["via"] = sorted(set(entry["via"]) | set(hit["via"]))
-                if hit["snippet"] and not entry["snippet"]:
-                    entry["snippet"] = hit["snippet"]
-        ranked = sorted(fused.values(), key=lambda h: -h["score"])
-        for hit in ranked:
-            hit["score"] = round(hit["score"], 5)
-        return ranked[offset : offset + limit]
+        text_hits = self.text_search(query, lang, depth, 0, snippets=False)
+        nearest = pending.result(timeout=120) if pending else []
+        ranked_semantic: list[tuple[str, dict[str, Any] | None]]
+        if lang:  # the language filter needs the semantic hits' records before ranking
+            ranked_semantic = [(h["id"], h) for h in self._semantic_hits(nearest, lang, depth, 0)]
+        else:
+            ranked_semantic = [(aid, None) for aid, _ in nearest[:depth]]
+        fused: dict[str, dict[str, Any]] = {}
+        for rank, hit in enumerate(text_hits):
+            fused[hit["id"]] = hit | {"score": 1.0 / (_RRF_K + rank + 1)}
+        for rank, (aid, sem_hit) in enumerate(ranked_semantic):
+            entry = fused.setdefault(aid, {"id": aid, "score": 0.0, "via": [], "snippet": [], "_record": sem_hit})
+            entry["score"] += 1.0 / (_RRF_K + rank + 1)
+            entry["via"] = sorted({*entry["via"], "semantic"})
+        page = sorted(fused.values(), key=lambda h: (-h["score"], h["id"]))[offset : offset + limit]
+        # only now, and only for the page: records of semantic-only hits, snippets of text hits
+        missing = [h["id"] for h in page if "_record" in h and h["_record"] is None]
+        found: dict[str, dict[str, Any]] = {}
+        if missing:
+            with self.store.engine.connect() as conn:
+                found = summaries_by_id(conn, missing)
+        out = []
+        for h in page:
+            if "_record" in h:  # found by meaning only: its summary comes from the store
+                record = h.pop("_record") or found.get(h["id"])
+                if record is None:  # deleted since the vectors were read
+                    continue
+                h = record | {"id": h["id"], "score": h["score"], "via": h["via"], "snippet": []}
+            h["score"] = round(h["score"], 5)
+            out.append(h)
+        self._cut_snippets(out)
+        return out
