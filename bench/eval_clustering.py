@@ -69,6 +69,14 @@ def run(rows: list[dict[str, object]], vecs: np.ndarray, params: ClusterParams) 
         [str(r["title"]) if r.get("title") else None for r in rows], params)
 
 
+_INT_FIELDS = {f.name for f in dataclasses.fields(ClusterParams) if f.type in (int, "int")}
+
+
+def _value(name: str, text: str) -> float | int:
+    """A ClusterParams override parsed with its field's type (counts are ints)."""
+    return int(text) if name in _INT_FIELDS else float(text)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, required=True)
@@ -81,15 +89,12 @@ def main() -> int:
     rows = load(args.data)
     vecs = vectors_for(rows, args.cache)
     gold = [str(r["cluster"]) for r in rows]
-    overrides = {k: float(v) for k, v in (s.split("=", 1) for s in args.set)}
-    if "neighbours" in overrides:
-        overrides["neighbours"] = int(overrides["neighbours"])
+    overrides = {k: _value(k, v) for k, v in (s.split("=", 1) for s in args.set)}
     params = dataclasses.replace(ClusterParams(), **overrides)  # type: ignore[arg-type]
     if args.sweep:
         name, values = args.sweep.split("=", 1)
         for v in values.split(","):
-            value: float | int = int(v) if name in ("neighbours", "ef") else float(v)
-            pred = run(rows, vecs, dataclasses.replace(params, **{name: value}))
+            pred = run(rows, vecs, dataclasses.replace(params, **{name: _value(name, v)}))  # type: ignore[arg-type]
             p, r, f = bcubed(pred, gold)
             print(f"{name}={v}\tP={p:.3f}\tR={r:.3f}\tF1={f:.3f}")
         return 0
