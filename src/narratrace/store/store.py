@@ -393,10 +393,17 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(db: str = "narratrace.db", migrate: bool = True) -> Store:
-    """Open (and create or upgrade) the database at a path or SQLAlchemy URL."""
+def open_store(db: str = "narratrace.db", migrate: bool = True, pool_size: int | None = None) -> Store:
+    """Open (and create or upgrade) the database at a path or SQLAlchemy URL.
+
+    ``pool_size`` is for servers: connections kept open for concurrent request threads
+    (plus a few overflow ones). SQLAlchemy's default keeps five; under twenty concurrent
+    clients the others were opened and closed per request, each paying the pragmas and,
+    on SQLite, a cold page cache.
+    """
     url = resolve_db_url(db)
-    engine = create_engine(url, future=True)
+    sizing: dict[str, int] = {} if pool_size is None else {"pool_size": pool_size, "max_overflow": 8}
+    engine = create_engine(url, future=True, **sizing)
     if engine.url.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     store = Store(engine)

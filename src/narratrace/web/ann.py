@@ -68,6 +68,14 @@ class AnnIndex:
             return None
         return np.asarray(labels, dtype=np.int64)
 
+    @property
+    def state(self) -> str:
+        """``ready`` (HNSW answers), ``building`` (exact search answers meanwhile) or ``exact``."""
+        with self._lock:
+            if self._index is not None and not self._building:
+                return "ready"
+            return "building" if self._building else "exact"
+
     def wait(self, timeout: float | None = None) -> bool:
         """Block until a background build has finished (for tests and warm-up); True when one is ready."""
         thread = self._thread

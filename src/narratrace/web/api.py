@@ -12,8 +12,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
 
+from ..store import schema
 from .analyze import analyze_request, read_body, require_token
 from .app import WebState
 from .corpus import entity_detail, list_entities, list_stories, story_detail
@@ -24,6 +26,7 @@ from .models import (
     ArticleRecord,
     EntityDetail,
     EntityPage,
+    Health,
     NarrativeDetail,
     NarrativePage,
     Problem,
@@ -73,6 +76,16 @@ def not_found(kind: str, ident: str) -> HTTPException:
 
 def _page(items: list[dict[str, Any]], offset: int, limit: int) -> dict[str, Any]:
     return {"items": items[offset : offset + limit], "total": len(items), "offset": offset}
+
+
+@router.get("/health", response_model=Health)
+def health(w: Web) -> dict[str, Any]:
+    """For load balancers and scripts: the store answers; ``semantic_index`` says whether the
+    ANN graph is ``ready``, still ``building`` (exact search answers meanwhile) or not needed
+    (``exact``: small corpus, or no semantic query yet)."""
+    with w.store.engine.connect() as conn:
+        count = conn.execute(select(func.count()).select_from(schema.articles)).scalar() or 0
+    return {"status": "ok", "articles": int(count), "semantic_index": w.search.semantic.ann.state}
 
 
 @router.get("/articles", response_model=ArticlePage, responses=EXPORTS)

@@ -36,6 +36,9 @@ from .search import SearchIndex
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 MAX_BODY_BYTES = 10 * 1024 * 1024
+# one pooled connection per request thread (anyio's pool runs 40), so none is opened per request;
+# on PostgreSQL each uvicorn worker then holds up to 48 connections
+POOL_SIZE = 40
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -225,7 +228,7 @@ def create_app(
     from . import api, pages
 
     settings = settings or Settings()
-    store = db_or_store if isinstance(db_or_store, Store) else open_store(db_or_store)
+    store = db_or_store if isinstance(db_or_store, Store) else open_store(db_or_store, pool_size=POOL_SIZE)
     app = FastAPI(
         title="narratrace",
         version=__version__,

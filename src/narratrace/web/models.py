@@ -74,6 +74,12 @@ class StorySummary(BaseModel):
     last_date: str | None = None
 
 
+class Health(BaseModel):
+    status: str
+    articles: int
+    semantic_index: str
+
+
 class StoryPage(BaseModel):
     items: list[StorySummary]
     total: int

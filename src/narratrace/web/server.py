@@ -22,9 +22,25 @@ DB_ENV = "NARRATRACE_SERVE_DB"
 HOSTS_ENV = "NARRATRACE_SERVE_HOSTS"
 
 
+def one_blas_thread() -> None:
+    """Limit numpy's BLAS to one thread in a server process.
+
+    A server's parallelism is its request threads and worker processes. OpenBLAS would
+    add a thread per core for every small product (encoding a query, re-scoring its
+    candidates), and its threads spin while they wait: on 2 cores with 20 concurrent
+    clients, semantic search answered in 96 ms at the median with them and 72 ms without,
+    and with two workers the difference was 108 ms against 52 ms (docs/benchmarks.md).
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
 def app_factory() -> Any:
     """The app of one worker process (``uvicorn --factory``): database and settings from the environment."""
     from .app import create_app
+
+    one_blas_thread()
 
     hosts = os.environ.get(HOSTS_ENV)
     return _warm(create_app(os.environ[DB_ENV], load_settings(), allowed_hosts=hosts.split(",") if hosts else None))
@@ -82,4 +98,5 @@ def serve(
         return
     from .app import create_app
 
+    one_blas_thread()
     uvicorn.run(_warm(create_app(db, settings, allowed_hosts=allowed_hosts(host))), **common)
