@@ -78,6 +78,17 @@ def test_analyze_show_timeline_candidates_promote(tmp_path: Path) -> None:
     assert res.exit_code == 0
     timeline = res.output.split("timeline:")[1]
     assert "[en]" in timeline and "[fr]" in timeline and "Alpha" in timeline and "Beta" in timeline
+    # the catalogue with counts from the store: the matched narrative comes first, with its spread
+    res = runner.invoke(cli, ["narratives", "list", "--db", db])
+    assert res.exit_code == 0, res.output
+    first, detail = res.output.splitlines()[:2]
+    assert first.split()[:2] == ["2", "staged-chemical-attacks-syria"]
+    assert detail.strip().startswith("promotes") and "; 2 lang, 2 outlets; 2024-05-01..2024-05-02" in detail
+    res = runner.invoke(cli, ["narratives", "list", "--db", db, "--json"])
+    listed = [json.loads(line) for line in res.output.splitlines()]
+    assert listed[0]["matches"]["languages"] == {"en": 1, "fr": 1}
+    assert sum(listed[0]["matches"]["stances"].values()) == 2
+    assert listed[-1]["matches"] == {"articles": 0}
     res = runner.invoke(cli, ["narratives", "candidates", "--db", db, "--json", "--threshold", "0.6"])
     assert res.exit_code == 0, res.output
     cands = [json.loads(line) for line in res.output.splitlines() if line.startswith("{")]

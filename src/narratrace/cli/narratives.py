@@ -53,16 +53,52 @@ def narratives_group() -> None:
 
 @narratives_group.command("list")
 @catalog_option
+@click.option(
+    "--db",
+    default=None,
+    help="Also count each narrative's matching articles in this database (by stance, languages, "
+    "outlets, dates), busiest first.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per narrative.")
 @handle_broken_pipe
-def list_command(catalog: str | None, as_json: bool) -> None:
+def list_command(catalog: str | None, db: str | None, as_json: bool) -> None:
     """List the narratives of the catalogue (shipped + yours)."""
-    for n in _catalogue(catalog).narratives:
+    narratives = list(_catalogue(catalog).narratives)
+    counts: dict[str, dict[str, Any]] | None = None
+    if db:
+        from ..match.views import narrative_counts
+
+        counts = tally = narrative_counts(open_db(db, must_exist=True))
+        narratives = sorted(narratives, key=lambda n: -tally.get(n.id, {}).get("articles", 0))
+    for n in narratives:
+        found = counts.get(n.id) if counts is not None else None
         if as_json:
-            click.echo(json.dumps({**n.to_data(), "path": n.path}, ensure_ascii=False))
-        else:
-            langs = ",".join(sorted(n.claims))
-            click.echo(f"{n.id:<36} {langs:<6} {n.first_seen or '':<8} {n.title}")
+            extra = {"matches": _counts_json(found)} if counts is not None else {}
+            click.echo(json.dumps({**n.to_data(), "path": n.path, **extra}, ensure_ascii=False))
+            continue
+        langs = ",".join(sorted(n.claims))
+        line = f"{n.id:<36} {langs:<6} {n.first_seen or '':<8} {n.title}"
+        if counts is not None:
+            line = f"{(found or {}).get('articles', 0):>6}  {line}"
+            if found:
+                stances = ", ".join(f"{k} {v}" for k, v in found["stances"].most_common())
+                spread = f"{len(found['languages'])} lang, {len(found['outlets'])} outlets"
+                dates = f"{found['first'] or '?'}..{found['last'] or '?'}"
+                line += f"\n{'':<8}{stances}; {spread}; {dates}"
+        click.echo(line)
+
+
+def _counts_json(found: dict[str, Any] | None) -> dict[str, Any]:
+    if not found:
+        return {"articles": 0}
+    return {
+        "articles": found["articles"],
+        "stances": dict(found["stances"]),
+        "languages": dict(found["languages"]),
+        "outlets": dict(found["outlets"]),
+        "first": found["first"],
+        "last": found["last"],
+    }
 
 
 @narratives_group.command("show")
