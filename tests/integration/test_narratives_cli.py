@@ -83,7 +83,7 @@ def test_analyze_show_timeline_candidates_promote(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     first, detail = res.output.splitlines()[:2]
     assert first.split()[:2] == ["2", "staged-chemical-attacks-syria"]
-    assert detail.strip().startswith("promotes") and "; 2 lang, 2 outlets; 2024-05-01..2024-05-02" in detail
+    assert detail.strip().startswith("promotes 2;") and "; 2 lang, 2 outlets; 2024-05-01..2024-05-02" in detail
     res = runner.invoke(cli, ["narratives", "list", "--db", db, "--json"])
     listed = [json.loads(line) for line in res.output.splitlines()]
     assert listed[0]["matches"]["languages"] == {"en": 1, "fr": 1}

@@ -48,6 +48,21 @@ def test_english_report_and_refutation_get_their_stance() -> None:
     assert _ids(refute).get("ukraine-dirty-bomb") == "refutes"
 
 
+def test_a_reporting_verb_in_a_purpose_clause_is_not_attribution() -> None:
+    # "pour que l'Occident accuse Damas": the text asserts the plot; the accusing is its aim
+    promoting = (
+        "Les Casques blancs préparent encore une provocation chimique à Idlib : le chlore est livré et les "
+        "caméras sont prêtes pour que l'Occident accuse Damas d'une fausse attaque."
+    )
+    assert _ids(promoting).get("staged-chemical-attacks-syria") == "promotes"
+    # the same verb as an attribution still makes it a report
+    reporting = (
+        "Moscou accuse les Casques blancs de préparer une provocation chimique à Idlib avec du chlore, "
+        "pour faire accuser Damas d'une fausse attaque. Aucune preuve n'a été présentée."
+    )
+    assert _ids(reporting).get("staged-chemical-attacks-syria") == "reports"
+
+
 @pytest.mark.parametrize(
     "body",
     [

@@ -10,6 +10,9 @@ why a stance was chosen. Decision, with thresholds in data/matcher.yaml chosen o
    or hedging, or loaded/assertive markers ("so-called", "bien connu") in the article;
 3. reports: every matching sentence is attributed or hedged ("the ministry claimed").
 
+A reporting word right after a conjunction of purpose ("... pour que l'Occident accuse
+Damas") is the aim of what the text asserts, not an attribution, and is not counted.
+
 Promoters quote officials too ("according to Major General ..."), which is why a single
 unattributed assertion is enough to flip "reports" to "promotes".
 """
@@ -29,6 +32,7 @@ from .lexicon import Hit, PhraseIndex, Sentence
 
 STANCES = ("promotes", "reports", "refutes")
 _DATA = Path(__file__).with_name("data") / "stance.yaml"
+PURPOSE_REACH = 40  # characters from a purpose conjunction to the verb it governs (a short subject)
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ class StanceRules:
 def _index() -> PhraseIndex:
     data = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
     index = PhraseIndex()
-    for stance_key in ("refutes", "refutes_weak", "reports", "promotes"):
+    for stance_key in ("refutes", "refutes_weak", "reports", "promotes", "purpose"):
         for phrases in (data.get(stance_key) or {}).values():
             for phrase in phrases or ():
                 index.add(str(phrase), (stance_key, str(phrase)))
@@ -66,15 +70,24 @@ def find_cues(
     starts = [s.start for s in sentences]
     per: dict[int, dict[str, set[str]]] = {}
     art: dict[str, set[str]] = {k: set() for k in ("refutes", "refutes_weak", "reports", "promotes")}
+    purpose_ends = sorted(h.end for h in hits if any(cast(tuple[str, str], p)[0] == "purpose" for p in h.payloads))
     for hit in hits:
         i = bisect.bisect_right(starts, hit.start) - 1
         inside = i >= 0 and hit.start < sentences[i].end
         for payload in hit.payloads:
             kind, phrase = cast(tuple[str, str], payload)
+            if kind == "purpose" or (kind == "reports" and _after_purpose(purpose_ends, hit.start)):
+                continue
             art[kind].add(phrase)
             if inside:
                 per.setdefault(i, {}).setdefault(kind, set()).add(phrase)
     return StanceCues(per, art)
+
+
+def _after_purpose(purpose_ends: Sequence[int], start: int) -> bool:
+    """Whether a cue follows a purpose conjunction within a short subject ("pour que l'Occident accuse")."""
+    j = bisect.bisect_right(purpose_ends, start) - 1
+    return j >= 0 and start - purpose_ends[j] <= PURPOSE_REACH
 
 
 def _refute_weight(kinds: dict[str, set[str]]) -> float:
