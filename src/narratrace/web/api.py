@@ -83,9 +83,12 @@ def health(w: Web) -> dict[str, Any]:
     """For load balancers and scripts: the store answers; ``semantic_index`` says whether the
     ANN graph is ``ready``, still ``building`` (exact search answers meanwhile) or not needed
     (``exact``: small corpus, or no semantic query yet)."""
-    with w.store.engine.connect() as conn:
-        count = conn.execute(select(func.count()).select_from(schema.articles)).scalar() or 0
+    count = w.cache.get("health:articles", lambda: _with_conn(w, _count_articles))  # polled often: kept 5 s
     return {"status": "ok", "articles": int(count), "semantic_index": w.search.semantic.ann.state}
+
+
+def _count_articles(conn: Any) -> int:
+    return int(conn.execute(select(func.count()).select_from(schema.articles)).scalar() or 0)
 
 
 @router.get("/articles", response_model=ArticlePage, responses=EXPORTS)
