@@ -17,6 +17,7 @@ Example::
 
     [serve]
     token = "change-me"
+    threads = 4          # request threads per server process
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class Settings:
     token: str | None = None
     max_file_bytes: int = 50 * 1024 * 1024
     max_article_chars: int = 1_000_000
+    request_threads: int = 4
 
     def options_for(self, stage: str) -> dict[str, Any]:
         return dict(self.stage_options.get(stage, {}))
@@ -93,5 +95,14 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
         if key in limits:
             kwargs[key] = int(limits[key])
     kwargs["stage_options"] = {str(k): dict(v) for k, v in data.get("stages", {}).items()}
-    kwargs["token"] = os.environ.get("NARRATRACE_TOKEN") or data.get("serve", {}).get("token")
+    serve = data.get("serve", {})
+    bad = set(serve) - {"token", "threads"}
+    if bad:
+        raise ConfigError(f"unknown key(s) in [serve]: {sorted(bad)}; known: ['threads', 'token']")
+    kwargs["token"] = os.environ.get("NARRATRACE_TOKEN") or serve.get("token")
+    if "threads" in serve:
+        threads = serve["threads"]
+        if not isinstance(threads, int) or isinstance(threads, bool) or not 1 <= threads <= 256:
+            raise ConfigError(f"[serve] threads must be an integer from 1 to 256, not {threads!r}")
+        kwargs["request_threads"] = threads
     return Settings(**kwargs)

@@ -41,6 +41,17 @@ def test_health_counts_the_store(client: TestClient, corpus: dict[str, Article])
     assert body["semantic_index"] == "exact"  # a small corpus is searched exactly, no graph is built
 
 
+def test_request_handlers_run_on_the_configured_threads(store: Store) -> None:
+    import anyio.to_thread
+
+    def tokens() -> float:
+        return anyio.to_thread.current_default_thread_limiter().total_tokens
+
+    with TestClient(create_app(store, Settings(request_threads=3))) as running:
+        assert running.portal is not None and running.portal.call(tokens) == 3
+        assert running.get("/api/health").status_code == 200
+
+
 def test_article_list_filters_and_keyset_pages(client: TestClient, corpus: dict[str, Article]) -> None:
     everything = client.get("/api/articles").json()
     assert everything["total"] == 5 and everything["total_exact"]

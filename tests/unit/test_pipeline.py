@@ -100,6 +100,18 @@ def test_settings_from_toml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         load_settings(tmp_path / "missing.toml")
 
 
+def test_serve_settings(tmp_path: Path) -> None:
+    cfg = tmp_path / "n.toml"
+    assert load_settings(None).request_threads == 4
+    cfg.write_text("[serve]\nthreads = 8\n", encoding="utf-8")
+    assert load_settings(cfg).request_threads == 8
+    for bad, message in (("threads = 0", "threads must be"), ('threads = "8"', "threads must be"),
+                         ("thread = 8", r"unknown key\(s\) in \[serve\]: \['thread'\]")):
+        cfg.write_text(f"[serve]\n{bad}\n", encoding="utf-8")
+        with pytest.raises(ConfigError, match=message):
+            load_settings(cfg)
+
+
 @pytest.mark.slow
 def test_dask_executor_runs_the_same_stages(tmp_path: Path) -> None:
     """``--scheduler local`` starts an in-process Dask cluster: same articles as inline."""

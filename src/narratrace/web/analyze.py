@@ -12,9 +12,10 @@ import hmac
 import json
 from typing import Any
 
+import anyio
+import anyio.to_thread
 from fastapi import HTTPException, Request
 from fastapi.responses import JSONResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from ..records import RawItem, Rejection, SourceRef, to_dict
 
@@ -127,5 +128,13 @@ async def analyze_request(request: Request) -> Response:
     limit = min(state.max_body, state.settings.max_file_bytes)
     body = await read_body(request, limit)
     items = parse_items(body, request.headers.get("content-type", ""))
-    result = await run_in_threadpool(_run, request, items)
+    result = await anyio.to_thread.run_sync(_run, request, items, limiter=_analysis_limiter(state))
     return JSONResponse(result)
+
+
+def _analysis_limiter(state: Any) -> anyio.CapacityLimiter:
+    """One analysis at a time, on a thread outside the readers' limiter (made in the event loop)."""
+    if state.analysis_limiter is None:
+        state.analysis_limiter = anyio.CapacityLimiter(1)
+    limiter: anyio.CapacityLimiter = state.analysis_limiter
+    return limiter
