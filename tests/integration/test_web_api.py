@@ -154,6 +154,23 @@ def test_semantic_search_crosses_languages(client: TestClient, corpus: dict[str,
     assert en_only["items"] and {h["lang"] for h in en_only["items"]} == {"en"}
 
 
+def test_the_api_and_the_pages_search_alike(client: TestClient, corpus: dict[str, Article]) -> None:
+    # the API awaits the semantic worker on the event loop, the pages wait on a thread
+    index = client.app.state.web.search  # type: ignore[attr-defined]
+    for params in (
+        {"q": "provocation chimique à Idleb"},
+        {"q": "provocation chimique à Idleb", "lang": "fr", "offset": 1, "limit": 2},
+        {"q": "rescuers film a fake chemical attack", "mode": "semantic"},
+        {"q": "rescuers film a fake chemical attack", "mode": "semantic", "offset": 1},
+        {"q": "bidons chlore", "mode": "text"},
+        {"q": "   ", "mode": "hybrid"},
+    ):
+        api = client.get("/api/search", params=params).json()["items"]
+        args = (params["q"], params.get("mode", "hybrid"), params.get("lang"), params.get("limit", 20))
+        direct = index.search(*args, params.get("offset", 0))
+        assert [(h["id"], h["score"], h["via"]) for h in api] == [(h["id"], h["score"], h["via"]) for h in direct]
+
+
 def test_exports(client: TestClient, corpus: dict[str, Article]) -> None:
     resp = client.get("/api/articles", params={"lang": "en", "format": "csv"})
     assert resp.headers["content-type"].startswith("text/csv")

@@ -62,7 +62,9 @@ Limit = Annotated[int, Query(ge=1, le=200)]
 Ident = Annotated[str, Path(max_length=256)]
 
 
-def web(request: Request) -> WebState:
+async def web(request: Request) -> WebState:
+    """``async`` although it only reads a field: a plain ``def`` dependency would cost every
+    request a trip through the thread pool."""
     state: WebState = request.app.state.web
     return state
 
@@ -213,7 +215,7 @@ def entity(w: Web, entity_id: Ident, cursor: Annotated[str | None, Query(max_len
 
 
 @router.get("/search", response_model=SearchResults, responses=EXPORTS)
-def search(
+async def search(
     w: Web,
     q: Annotated[str, Query(min_length=1, max_length=500)],
     mode: Literal["hybrid", "text", "semantic"] = "hybrid",
@@ -223,7 +225,7 @@ def search(
     format: Format = "json",
 ) -> Any:
     """Full-text and cross-lingual semantic search (an English query finds French articles)."""
-    hits = w.search.search(q, mode, lang, limit, offset)
+    hits = await w.search.search_async(q, mode, lang, limit, offset)
     if format != "json":
         return download(hits, format, [*ARTICLE_COLUMNS, "score"], "search")
     return {"query": q, "mode": mode, "items": hits, "offset": offset}
@@ -319,5 +321,5 @@ async def put_narrative(request: Request, narrative_id: Ident) -> Response:
         saved = await run_in_threadpool(save_narrative, narrative_id, data)
     except EditError as exc:
         raise HTTPException(exc.status, str(exc)) from None
-    web(request).cache.invalidate("narratives")
+    (await web(request)).cache.invalidate("narratives")
     return JSONResponse(saved)

@@ -10,11 +10,13 @@ side lives in ``semantic.py``.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
+from anyio import to_thread
 from sqlalchemy import text
 
 from ..embed import Encoder
@@ -196,6 +198,39 @@ class SearchIndex:
         pending = self._submit(query, lang, depth, 0) if query.strip() else None
         text_hits = self.text_search(query, lang, depth, 0, snippets=False)
         nearest = pending.result(timeout=120) if pending else []
+        return self._fuse(text_hits, nearest, lang, limit, offset)
+
+    async def search_async(
+        self, query: str, mode: str = "hybrid", lang: str | None = None, limit: int = 20, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        """``search`` for the event loop: the wait for the semantic worker holds no thread.
+
+        The server answers on a few request threads (``[serve] threads``); a thread blocked
+        on the semantic worker's answer would be one fewer for the others, and the worker's
+        batches (one encoder call and one index search for every query waiting) would shrink.
+        """
+        offset = min(max(offset, 0), MAX_OFFSET)
+        if mode == "text":
+            return await to_thread.run_sync(self.text_search, query, lang, limit, offset)
+        depth = offset + limit if mode == "hybrid" else limit
+        pending = self._submit(query, lang, depth, 0 if mode == "hybrid" else offset) if query.strip() else None
+        if mode == "semantic":
+            nearest = await _wait(pending)
+            return await to_thread.run_sync(self._semantic_hits, nearest, lang, limit, offset)
+        text_hits = await to_thread.run_sync(lambda: self.text_search(query, lang, depth, 0, snippets=False))
+        nearest = await _wait(pending)
+        return await to_thread.run_sync(self._fuse, text_hits, nearest, lang, limit, offset)
+
+    def _fuse(
+        self,
+        text_hits: list[dict[str, Any]],
+        nearest: list[tuple[str, float]],
+        lang: str | None,
+        limit: int,
+        offset: int,
+    ) -> list[dict[str, Any]]:
+        """Reciprocal rank fusion of the two rankings, then records and snippets for the page only."""
+        depth = offset + limit
         ranked_semantic: list[tuple[str, dict[str, Any] | None]]
         if lang:  # the language filter needs the semantic hits' records before ranking
             ranked_semantic = [(h["id"], h) for h in self._semantic_hits(nearest, lang, depth, 0)]
@@ -226,3 +261,9 @@ class SearchIndex:
             out.append(h)
         self._cut_snippets(out)
         return out
+
+
+async def _wait(pending: Future[list[tuple[str, float]]] | None) -> list[tuple[str, float]]:
+    if pending is None:
+        return []
+    return await asyncio.wait_for(asyncio.wrap_future(pending), timeout=120)
