@@ -227,7 +227,7 @@ def _request_threads(n: int) -> Any:
     Handlers hold the interpreter lock for their Python work and release it around
     SQLite and numpy calls; forty threads passing the lock around spent more time
     switching than working. On 2 cores with 20 concurrent clients and 100,000 articles,
-    the fused search answered at a median of 205-231 ms on 40 threads and 126-193 ms on
+    the fused search answered at a median of 177-231 ms on 40 threads and 126-193 ms on
     3-4 (docs/benchmarks.md). Requests beyond ``n`` wait in the event loop, which costs
     nothing. Analyses (POST /api/analyze) run on a limiter of their own, so a long one
     never takes a reader's thread.
