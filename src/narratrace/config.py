@@ -61,6 +61,7 @@ class Settings:
 
 
 _TOP_KEYS = {"pipeline", "stages", "serve", "limits"}
+_SERVE_KEYS = {"token", "threads"}
 
 
 def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
@@ -96,9 +97,9 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
             kwargs[key] = int(limits[key])
     kwargs["stage_options"] = {str(k): dict(v) for k, v in data.get("stages", {}).items()}
     serve = data.get("serve", {})
-    bad = set(serve) - {"token", "threads"}
+    bad = set(serve) - _SERVE_KEYS
     if bad:
-        raise ConfigError(f"unknown key(s) in [serve]: {sorted(bad)}; known: ['threads', 'token']")
+        raise ConfigError(f"unknown key(s) in [serve]: {sorted(bad)}; known: {sorted(_SERVE_KEYS)}")
     kwargs["token"] = os.environ.get("NARRATRACE_TOKEN") or serve.get("token")
     if "threads" in serve:
         threads = serve["threads"]

@@ -12,10 +12,8 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
 
-from ..store import schema
 from .analyze import analyze_request, read_body, require_token
 from .app import WebState
 from .corpus import entity_detail, list_entities, list_stories, story_detail
@@ -85,12 +83,8 @@ def health(w: Web) -> dict[str, Any]:
     """For load balancers and scripts: the store answers; ``semantic_index`` says whether the
     ANN graph is ``ready``, still ``building`` (exact search answers meanwhile) or not needed
     (``exact``: small corpus, or no semantic query yet)."""
-    count = w.cache.get("health:articles", lambda: _with_conn(w, _count_articles))  # polled often: kept 5 s
+    count = w.cache.get("health:articles", w.store.count_articles)  # polled often: kept 5 s
     return {"status": "ok", "articles": int(count), "semantic_index": w.search.semantic.ann.state}
-
-
-def _count_articles(conn: Any) -> int:
-    return int(conn.execute(select(func.count()).select_from(schema.articles)).scalar() or 0)
 
 
 @router.get("/articles", response_model=ArticlePage, responses=EXPORTS)

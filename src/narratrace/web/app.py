@@ -40,9 +40,6 @@ HERE = Path(__file__).parent
 MAX_BODY_BYTES = 10 * 1024 * 1024
 # pooled connections beyond the request threads: analysis, cache refresh, semantic index
 SPARE_CONNECTIONS = 4
-# one pooled connection per request thread (anyio's pool runs 40), so none is opened per request;
-# on PostgreSQL each uvicorn worker then holds up to 48 connections
-POOL_SIZE = 40
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "

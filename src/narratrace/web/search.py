@@ -212,11 +212,13 @@ class SearchIndex:
         offset = min(max(offset, 0), MAX_OFFSET)
         if mode == "text":
             return await to_thread.run_sync(self.text_search, query, lang, limit, offset)
-        depth = offset + limit if mode == "hybrid" else limit
-        pending = self._submit(query, lang, depth, 0 if mode == "hybrid" else offset) if query.strip() else None
+        if not query.strip():
+            return []
         if mode == "semantic":
-            nearest = await _wait(pending)
+            nearest = await _wait(self._submit(query, lang, limit, offset))
             return await to_thread.run_sync(self._semantic_hits, nearest, lang, limit, offset)
+        depth = offset + limit
+        pending = self._submit(query, lang, depth, 0)  # computed by its worker while a thread searches the text
         text_hits = await to_thread.run_sync(lambda: self.text_search(query, lang, depth, 0, snippets=False))
         nearest = await _wait(pending)
         return await to_thread.run_sync(self._fuse, text_hits, nearest, lang, limit, offset)
@@ -263,7 +265,5 @@ class SearchIndex:
         return out
 
 
-async def _wait(pending: Future[list[tuple[str, float]]] | None) -> list[tuple[str, float]]:
-    if pending is None:
-        return []
+async def _wait(pending: Future[list[tuple[str, float]]]) -> list[tuple[str, float]]:
     return await asyncio.wait_for(asyncio.wrap_future(pending), timeout=120)
