@@ -20,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from narratrace.embed.encoder import USEEncoder, get_encoder
+from narratrace.embed import get_encoder
+from narratrace.embed.encoder import USEEncoder
 from narratrace.embed.pooling import PoolingSettings, chunk_text, embed_documents
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"

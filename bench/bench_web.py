@@ -127,6 +127,7 @@ def build(db: str, n: int, seed: int = 7) -> None:
 
     from narratrace.records import Article, Entity, NarrativeMatch, SourceRef, to_dict
     from narratrace.store import open_store, schema
+    from narratrace.stories.stage import VECTOR_MODEL
 
     rng = random.Random(seed)
     nprng = np.random.default_rng(seed)
@@ -207,7 +208,7 @@ def build(db: str, n: int, seed: int = 7) -> None:
             vecs.append(
                 {
                     "article_id": art.id,
-                    "model": "use-m3.v1",
+                    "model": VECTOR_MODEL,
                     "dim": 512,
                     "vector": (vec / np.linalg.norm(vec)).tobytes(),
                 }

@@ -57,7 +57,7 @@ def main() -> int:
     entries = [CatalogEntry(c["vclaim_id"], c["vclaim"], c.get("title")) for c in claims]
     texts = [clean_query(q["text"]) for q in queries]
     t0 = time.time()
-    from narratrace.embed.encoder import get_encoder
+    from narratrace.embed import get_encoder
 
     enc = get_encoder()
     cache = Path(args.cache) if args.cache else None

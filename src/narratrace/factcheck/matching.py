@@ -126,7 +126,7 @@ class ClaimMatcher:
 
     def _get_encoder(self) -> Any:
         if self._encoder is None:
-            from ..embed.encoder import get_encoder
+            from ..embed import get_encoder
 
             self._encoder = get_encoder()
         return self._encoder

@@ -35,7 +35,8 @@ from typing import Any
 import numpy as np
 from anyascii import anyascii
 
-from ..embed.encoder import Encoder, Vectors, get_encoder
+from ..embed import Encoder, get_encoder
+from ..embed.encoder import Vectors
 from ..embed.pooling import chunk_weights, split_sentences
 
 MAX_CHARS = 20_000

@@ -19,7 +19,7 @@ from typing import Any
 from anyascii import anyascii
 from sqlalchemy import select
 
-from ..embed.encoder import Encoder, get_encoder
+from ..embed import DEFAULT_ENCODER, Encoder, get_encoder, vector_key
 from ..embed.pooling import PoolingSettings, embed_documents
 from ..records import Article, Relation
 from ..store import Store, schema
@@ -29,7 +29,7 @@ from .relations import RelationThresholds, SentenceVectors, copy_evidence, trans
 from .tables import write_stories
 from .text import clean_title, parse_day
 
-VECTOR_MODEL = "use-m3.v1/pooled.v1"
+VECTOR_MODEL = vector_key(DEFAULT_ENCODER)  # where the default encoder's article vectors are
 MAX_MENTION_CHARS = 20_000
 
 
@@ -41,9 +41,10 @@ def _cluster_text(article: Article) -> str:
 class StoriesStage:
     name = "stories.v1"
 
-    def __init__(self, encoder: str = "use-m3.v1", batch_size: int = 32, candidates: int = 5,
+    def __init__(self, encoder: str = DEFAULT_ENCODER, batch_size: int = 32, candidates: int = 5,
                  **params: Any) -> None:
         self.encoder_name = encoder
+        self.vector_model = vector_key(encoder)
         self.batch_size = batch_size
         self.candidates = candidates
         fields = {f.name for f in dataclasses.fields(ClusterParams)}
@@ -60,15 +61,19 @@ class StoriesStage:
 
     def embed(self, store: Store, articles: Sequence[Article]) -> dict[str, Any]:
         """Vectors of ``articles``, computing only those not stored yet."""
-        have = store.get_vectors(VECTOR_MODEL, [a.id for a in articles])
+        have = store.get_vectors(self.vector_model, [a.id for a in articles])
         missing = [a for a in articles if a.id not in have]
         for i in range(0, len(missing), self.batch_size):
             batch = missing[i : i + self.batch_size]
             vecs = embed_documents(self.encoder, [(a.title, a.body) for a in batch], PoolingSettings())
             new = {a.id: vecs[j] for j, a in enumerate(batch)}
-            store.put_vectors(VECTOR_MODEL, new)
+            store.put_vectors(self.vector_model, new)
             have.update(new)
         return have
+
+    def _embed_ids(self, store: Store, ids: Sequence[str]) -> None:
+        """Vectors for stored articles that have none with this encoder (it was switched)."""
+        self.embed(store, store.get_articles(list(ids)))
 
     def update(self, store: Store, article_ids: Sequence[str]) -> None:
         articles = store.get_articles(list(article_ids))
@@ -77,7 +82,7 @@ class StoriesStage:
         vectors = self.embed(store, articles)
         if all(a.story_id is not None for a in articles):
             return  # everything already has a story: nothing to do, nothing to load or save
-        clusterer = state.load(store, self.encoder.dim, self.params, VECTOR_MODEL)
+        clusterer = state.load(store, self.encoder.dim, self.params, self.vector_model, self._embed_ids)
         known = set(clusterer.article_ids)
         arrival = {a.id: i for i, a in enumerate(articles)}
         todo = sorted((a for a in articles if a.story_id is None and a.id not in known),
@@ -93,7 +98,7 @@ class StoriesStage:
             self._link(store, pending, article.id, near)
         store.update_articles(list(pending.values()))
         write_stories(store, clusterer, {a.story_id for a in pending.values() if a.story_id})
-        state.save(clusterer, store)
+        state.save(clusterer, store, self.vector_model)
         self._sentences = None
 
     def _link(self, store: Store, pending: dict[str, Article], new_id: str, near: list[str]) -> None:

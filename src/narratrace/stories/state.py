@@ -4,13 +4,17 @@ Loading them costs a read, so adding N articles to a store of M costs N log M
 searches instead of re-clustering. The files are derived data: when they are missing,
 stale (another process wrote articles, a backup was restored) or unreadable, the
 state is rebuilt from the ``vectors`` table and the stored story ids, so the
-database stays the single source of truth. No pickle: numpy arrays and JSON only.
+database stays the single source of truth. The files name the vector model they hold:
+after the encoder is switched they are rebuilt from that encoder's vectors (computed
+then for the articles that have none), never mixed with another vector space. No
+pickle: numpy arrays and JSON only.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -23,13 +27,18 @@ from .text import parse_day
 INDEX_FILE = "stories.hnsw"
 STATE_FILE = "stories.state.npz"
 STATE_VERSION = 1
+LEGACY_MODEL = "use-m3.v1/pooled.v1"  # state files written before they named their model
+
+# Computes and stores the missing vectors of these stored articles.
+EmbedMissing = Callable[[Store, Sequence[str]], None]
 
 
-def save(clusterer: StoryClusterer, store: Store) -> None:
+def save(clusterer: StoryClusterer, store: Store, model: str) -> None:
     index_path, state_path = store.side_path(INDEX_FILE), store.side_path(STATE_FILE)
     n = len(clusterer)
     meta = {
         "version": STATE_VERSION,
+        "model": model,
         "ids": clusterer.article_ids,
         "story": clusterer.article_story,
         "day": clusterer.article_day,
@@ -54,24 +63,26 @@ def _stored_count(store: Store) -> int:
         return int(conn.execute(query).scalar() or 0)
 
 
-def load(store: Store, dim: int, params: ClusterParams, model: str) -> StoryClusterer:
-    """The saved clusterer if it matches the database, else one rebuilt from it."""
+def load(store: Store, dim: int, params: ClusterParams, model: str,
+         embed_missing: EmbedMissing | None = None) -> StoryClusterer:
+    """The saved clusterer if it matches the database and the model, else one rebuilt from it."""
     expected = _stored_count(store)
     try:
-        clusterer = _load_files(store.side_path(INDEX_FILE), store.side_path(STATE_FILE), dim, params)
+        clusterer = _load_files(store.side_path(INDEX_FILE), store.side_path(STATE_FILE), dim, params, model)
     except (OSError, ValueError, KeyError, RuntimeError):
         clusterer = None
     if clusterer is not None and len(clusterer) == expected:
         return clusterer
-    return rebuild(store, dim, params, model)
+    return rebuild(store, dim, params, model, embed_missing)
 
 
-def _load_files(index_path: Path, state_path: Path, dim: int, params: ClusterParams) -> StoryClusterer | None:
+def _load_files(index_path: Path, state_path: Path, dim: int, params: ClusterParams,
+                model: str) -> StoryClusterer | None:
     if not index_path.exists() or not state_path.exists():
         return None
     with np.load(state_path, allow_pickle=False) as data:
         meta = json.loads(str(data["meta"]))
-        if meta.get("version") != STATE_VERSION:
+        if meta.get("version") != STATE_VERSION or meta.get("model", LEGACY_MODEL) != model:
             return None
         raw = np.asarray(data["raw"], dtype=np.float32)
         projection = Projection(data["mean"], data["components"]) if "mean" in data else None
@@ -98,8 +109,13 @@ def _load_files(index_path: Path, state_path: Path, dim: int, params: ClusterPar
     return clusterer
 
 
-def rebuild(store: Store, dim: int, params: ClusterParams, model: str) -> StoryClusterer:
-    """Re-add every article that has a story, in date order, keeping its stored story."""
+def rebuild(store: Store, dim: int, params: ClusterParams, model: str,
+            embed_missing: EmbedMissing | None = None) -> StoryClusterer:
+    """Re-add every article that has a story, in date order, keeping its stored story.
+
+    Articles with no vector of ``model`` (the encoder was switched) get one from
+    ``embed_missing`` first; without it they are left out of the state.
+    """
     table = schema.articles
     query = (select(table.c.id, table.c.story_id, table.c.published, table.c.title, table.c.body)
              .where(table.c.story_id.is_not(None))
@@ -110,6 +126,10 @@ def rebuild(store: Store, dim: int, params: ClusterParams, model: str) -> StoryC
     for i in range(0, len(rows), 2000):
         chunk = rows[i : i + 2000]
         vectors = store.get_vectors(model, [r.id for r in chunk])
+        missing = [r.id for r in chunk if r.id not in vectors]
+        if missing and embed_missing is not None:
+            embed_missing(store, missing)
+            vectors.update(store.get_vectors(model, missing))
         for row in chunk:
             vec = vectors.get(row.id)
             if vec is None:

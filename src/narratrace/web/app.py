@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
 from ..config import Settings
+from ..embed import DEFAULT_ENCODER
 from ..store import Store, open_store
 from .corpus import TTLCache
 from .queries import QueryError
@@ -263,7 +264,9 @@ def create_app(
         docs_url=None,  # Swagger UI loads scripts from a CDN: not under this CSP
         redoc_url=None,
     )
-    app.state.web = WebState(store=store, settings=settings, search=SearchIndex(store), templates=_templates())
+    encoder = settings.options_for("stories.v1").get("encoder", DEFAULT_ENCODER)
+    search = SearchIndex(store, encoder=str(encoder))
+    app.state.web = WebState(store=store, settings=settings, search=search, templates=_templates())
     _install_errors(app)
     app.include_router(api.router)
     app.include_router(pages.router)

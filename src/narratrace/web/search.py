@@ -3,7 +3,8 @@
 Full text finds the words the analyst typed; semantic search finds the same content in
 another language (an English query finds the French re-telling), by cosine similarity
 between the multilingual encoder's vector of the query and the stored article vectors
-(model ``use-m3.v1``, written by the stories stage). Hybrid mode merges both rankings by
+(written by the stories stage with the encoder it is configured with, the same one
+that encodes the query here). Hybrid mode merges both rankings by
 reciprocal rank fusion, which needs no score calibration between the two. The vector
 side lives in ``semantic.py``.
 """
@@ -19,10 +20,10 @@ from typing import Any
 from anyio import to_thread
 from sqlalchemy import text
 
-from ..embed import Encoder
+from ..embed import DEFAULT_ENCODER, Encoder, vector_key
 from ..store import Store
 from .queries import summaries_by_id
-from .semantic import MODEL, SemanticSearcher
+from .semantic import SemanticSearcher
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 16
@@ -47,16 +48,21 @@ def split_snippet(snippet: str | None) -> list[dict[str, Any]]:
     return parts
 
 
-def _default_encoder(model: str) -> Encoder:
+def _load_encoder(spec: str) -> Encoder:
     from ..embed import get_encoder
 
-    return get_encoder(model)
+    return get_encoder(spec)
 
 
 class SearchIndex:
-    def __init__(self, store: Store, encoder_factory: Callable[[], Encoder] | None = None, model: str = MODEL) -> None:
+    """``encoder`` is the spec the stories stage embeds with: queries must land in its vector space."""
+
+    def __init__(
+        self, store: Store, encoder_factory: Callable[[], Encoder] | None = None, encoder: str = DEFAULT_ENCODER
+    ) -> None:
         self.store = store
-        self.semantic = SemanticSearcher(store, encoder_factory or (lambda: _default_encoder(model)), model)
+        factory = encoder_factory or (lambda: _load_encoder(encoder))
+        self.semantic = SemanticSearcher(store, factory, vector_key(encoder))
 
     # -- full text -----------------------------------------------------------------
     def text_search(

@@ -1,11 +1,11 @@
 """Cross-lingual semantic search: the query's vector against every stored article vector.
 
-The article vectors (model ``use-m3.v1``, written by the stories stage) are held in
-memory as one matrix (100,000 x 512 float32 is 200 MB) and kept in step with the store
-incrementally. Small corpora are searched exactly; from 20,000 vectors on, an HNSW index
-over the same rows (``ann.py``, built in the background) proposes candidates that are
-then scored exactly. Articles without a stored vector are encoded on demand, a bounded
-number per refresh.
+The article vectors (those the stories stage wrote with the configured encoder, stored
+under ``embed.vector_key(encoder)``) are held in memory as one matrix (100,000 x 512
+float32 is 200 MB) and kept in step with the store incrementally. Small corpora are
+searched exactly; from 20,000 vectors on, an HNSW index over the same rows (``ann.py``,
+built in the background) proposes candidates that are then scored exactly. Articles
+without a stored vector are encoded on demand, a bounded number per refresh.
 
 Encoding one short query costs the multilingual encoder about as much as encoding
 twenty (the fixed cost of a call dominates), and scoring reads the whole matrix from
@@ -29,14 +29,14 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import func, select
 
-from ..embed import Encoder
+from ..embed import DEFAULT_ENCODER, Encoder, vector_key
 from ..store import Store, schema
 from .ann import AnnIndex
 
 log = logging.getLogger(__name__)
 Vector = npt.NDArray[np.float32]
 
-MODEL = "use-m3.v1"
+MODEL = vector_key(DEFAULT_ENCODER)  # the key of the vectors searched by default
 ON_DEMAND_CAP = 300
 MAX_BATCH = 64
 
@@ -162,6 +162,7 @@ class VectorIndex:
         self._lock = threading.Lock()
         self._checked = 0.0
         self._fingerprint: tuple[int, int] | None = None
+        self._dim = 512  # until the first vector says otherwise
         self._reset()
 
     def _reset(self) -> None:
@@ -170,7 +171,7 @@ class VectorIndex:
         self.changes: list[int] = []  # rows written in this generation, in order (for the ANN index)
         self._ids: list[str] = []
         self._row: dict[str, int] = {}
-        self._buf: Vector = np.zeros((1024, 512), dtype=np.float32)
+        self._buf: Vector = np.zeros((1024, self._dim), dtype=np.float32)
         self._stored: set[str] = set()
         self._on_demand: set[str] = set()
 
@@ -218,6 +219,9 @@ class VectorIndex:
     def _put(self, items: Any, stored: bool = True) -> None:
         for aid, vec in items:
             row = self._row.get(aid)
+            if not self._ids and len(vec) != self._dim:  # encoders differ in dimension
+                self._dim = len(vec)
+                self._buf = np.zeros((len(self._buf), self._dim), dtype=np.float32)
             if row is None:
                 row = len(self._ids)
                 if row >= len(self._buf):
