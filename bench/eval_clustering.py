@@ -7,7 +7,8 @@ project encoder (cached in --cache so parameter sweeps do not re-encode), cluste
 online in date order with ``narratrace.stories.cluster``, and scored with BCubed
 precision/recall/F1 overall, per language and on gold clusters spanning languages.
 ``--folds K`` also reports a K-fold check of the threshold: it is picked on K-1 folds
-(split by gold cluster) and scored on the held-out fold.
+(split by gold cluster) and scored on the held-out fold. ``--encoder onnx:DIR`` measures
+another encoder (its thresholds differ: sweep ``threshold_projected`` with ``--sweep``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from narratrace.embed import get_encoder
+from narratrace.embed import DEFAULT_ENCODER, encoder_identity, get_encoder
 from narratrace.stories.cluster import ClusterParams, cluster_all
 from narratrace.stories.text import clean_title, parse_day
 
@@ -50,15 +51,20 @@ def load(path: Path) -> list[dict[str, object]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def vectors_for(rows: list[dict[str, object]], cache: Path | None) -> np.ndarray:
-    if cache is not None and cache.exists():
+def vectors_for(rows: list[dict[str, object]], cache: Path | None, encoder: str = DEFAULT_ENCODER) -> np.ndarray:
+    """Title vectors, from ``cache`` when it holds this encoder's vectors of as many rows."""
+    identity = encoder_identity(encoder)
+    tag = cache.with_name(cache.name + ".encoder") if cache is not None else None
+    cached_by = tag.read_text(encoding="utf-8") if tag is not None and tag.exists() else DEFAULT_ENCODER
+    if cache is not None and cache.exists() and cached_by == identity:
         vecs = np.load(cache)
         if len(vecs) == len(rows):
             return vecs
-    vecs = get_encoder().encode([clean_title(str(r["title"] or "")) for r in rows])
-    if cache is not None:
+    vecs = get_encoder(encoder).encode([clean_title(str(r["title"] or "")) for r in rows])
+    if cache is not None and tag is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         np.save(cache, vecs)
+        tag.write_text(identity, encoding="utf-8")
     return vecs
 
 
@@ -85,9 +91,10 @@ def main() -> int:
                     help="override a ClusterParams field, e.g. --set threshold=0.6")
     ap.add_argument("--sweep", default=None, help="NAME=v1,v2,... : F1 for each value")
     ap.add_argument("--folds", type=int, default=0, help="K-fold check of the threshold")
+    ap.add_argument("--encoder", default=DEFAULT_ENCODER, help="encoder spec, e.g. onnx:/models/labse")
     args = ap.parse_args()
     rows = load(args.data)
-    vecs = vectors_for(rows, args.cache)
+    vecs = vectors_for(rows, args.cache, args.encoder)
     gold = [str(r["cluster"]) for r in rows]
     overrides = {k: _value(k, v) for k, v in (s.split("=", 1) for s in args.set)}
     params = dataclasses.replace(ClusterParams(), **overrides)  # type: ignore[arg-type]
@@ -99,6 +106,7 @@ def main() -> int:
             print(f"{name}={v}\tP={p:.3f}\tR={r:.3f}\tF1={f:.3f}")
         return 0
     pred = run(rows, vecs, params)
+    print(f"encoder: {encoder_identity(args.encoder)}")
     print(f"params: {params}")
     print(f"items={len(rows)} gold_clusters={len(set(gold))} predicted={len(set(pred))}")
     p, r, f = bcubed(pred, gold)

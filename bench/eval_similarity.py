@@ -7,7 +7,9 @@ story) .. 4 (unrelated), so the score is correlated with -overall. Prints the sh
 model's Pearson overall and per language pair, the plain pooled cosine as baseline,
 and a K-fold cross-validated Pearson (weights refitted on K-1 folds, scored on the
 held-out fold). ``--fit`` refits the weights on all pairs and writes
-src/narratrace/stories/data/similarity_model.json.
+src/narratrace/stories/data/similarity_model.json, or ``--out FILE``: with
+``--encoder onnx:DIR`` (another encoder) the weights are that encoder's, for
+``narratrace similarity --encoder onnx:DIR --weights FILE``.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from pathlib import Path
 
 import numpy as np
 
+from narratrace.embed import DEFAULT_ENCODER, get_encoder
 from narratrace.stories.similarity import (
     CROSS_FEATURES,
     FEATURES,
     Pair,
+    check_encoder,
     cross_language,
     pair_features,
     scores_from_features,
@@ -68,27 +72,44 @@ def main() -> int:
     ap.add_argument("--data", type=Path, required=True)
     ap.add_argument("--cache", type=Path, default=None, help="keep the features here (.npy)")
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--fit", action="store_true", help="refit and write the shipped model")
+    ap.add_argument("--fit", action="store_true", help="refit and write the shipped model (or --out)")
+    ap.add_argument("--out", type=Path, default=None, help="weights file: written by --fit, read otherwise")
+    ap.add_argument("--encoder", default=DEFAULT_ENCODER, help="encoder spec, e.g. onnx:/models/labse")
     args = ap.parse_args()
+    if args.encoder != DEFAULT_ENCODER and args.fit and args.out is None:
+        ap.error("--fit with another --encoder needs --out: the shipped weights are USE v3's")
+    encoder = get_encoder(args.encoder)
+    out_path = args.out or MODEL_PATH
+    if not args.fit:
+        if not out_path.exists():
+            ap.error(f"no weights at {out_path}: run with --fit")
+        try:
+            check_encoder(json.loads(out_path.read_text(encoding="utf-8")), encoder)
+        except ValueError as exc:
+            ap.error(str(exc))
     rows = [json.loads(line) for line in args.data.open(encoding="utf-8") if line.strip()]
     pairs = [Pair(str(r["pair_id"]), r["text1"] or "", r["text2"] or "", r.get("lang1"), r.get("lang2"))
              for r in rows]
-    if args.cache is not None and args.cache.exists():
+    tag = args.cache.with_name(args.cache.name + ".encoder") if args.cache is not None else None
+    cached_by = tag.read_text(encoding="utf-8") if tag is not None and tag.exists() else DEFAULT_ENCODER
+    if args.cache is not None and args.cache.exists() and cached_by == encoder.name:
         feats = np.load(args.cache)
     else:
-        feats = pair_features(pairs)
-        if args.cache is not None:
+        feats = pair_features(pairs, encoder)
+        if args.cache is not None and tag is not None:
             np.save(args.cache, feats)
+            tag.write_text(encoder.name, encoding="utf-8")
     gold = -np.asarray([float(r["overall"]) for r in rows])
     target = (4.0 + gold) / 3.0
     cross = cross_language(pairs)
     if args.fit:
         model = fit_model(feats, target, cross)
         model["fitted_on"] = f"{args.data.name} ({len(rows)} pairs), ridge l2=0.01"
-        MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
-        MODEL_PATH.write_text(json.dumps(model, indent=2) + "\n", encoding="utf-8")
-        print(f"wrote {MODEL_PATH}")
-    model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+        model["encoder"] = encoder.name
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        out_path.write_text(json.dumps(model, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {out_path}")
+    model = json.loads(out_path.read_text(encoding="utf-8"))
     scores = scores_from_features(feats, cross, model)
     langs = [f"{r.get('lang1')}-{r.get('lang2')}" for r in rows]
     print(f"pairs={len(rows)}")

@@ -100,3 +100,34 @@ def test_python_dash_m_entry_point(tmp_path: Path) -> None:
     assert res.returncode == 0
     for command in ("analyze", "export", "report"):
         assert command in res.stdout
+
+
+def test_configured_encoder_drives_stories_and_semantic_search(tmp_path: Path, db_path: str) -> None:
+    """`[stages."stories.v1"] encoder = "onnx:DIR"`: analyze embeds with it, the dashboard
+    searches the vectors it wrote, and queries are encoded by the same model."""
+    from fastapi.testclient import TestClient
+
+    from narratrace.config import load_settings
+    from narratrace.embed import get_encoder, vector_key
+    from narratrace.store import open_store
+    from narratrace.web.app import create_app
+    from tests.onnx_model import DIM, build
+
+    build(tmp_path / "tiny")
+    spec = f"onnx:{tmp_path / 'tiny'}"
+    cfg = tmp_path / "narratrace.toml"
+    cfg.write_text(f'[stages."stories.v1"]\nencoder = {json.dumps(spec)}\n', encoding="utf-8")
+    res = CliRunner().invoke(cli, ["analyze", str(_folder(tmp_path)), "--db", db_path, "--no-progress",
+                                   "--config", str(cfg)])
+    assert res.exit_code == 0, res.output
+    store = open_store(db_path)
+    vectors = store.get_vectors(vector_key(spec))
+    assert len(vectors) == 2 and {v.shape for v in vectors.values()} == {(DIM,)}
+    assert all(a.story_id for a in store.iter_articles())
+
+    client = TestClient(create_app(store, load_settings(cfg)))
+    hits = client.get("/api/search", params={"q": "convoy", "mode": "semantic"}).json()["items"]
+    assert sorted(h["id"] for h in hits) == sorted(vectors)
+    encoded = get_encoder(spec).encode(["convoy"])[0]
+    best = max(vectors, key=lambda aid: float(vectors[aid] @ encoded))
+    assert hits[0]["id"] == best

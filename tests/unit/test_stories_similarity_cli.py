@@ -64,3 +64,31 @@ def test_cli_all_good_exits_zero(tmp_path: Path, encoder: Encoder) -> None:
     result = CliRunner().invoke(cli, ["similarity", "--pairs", str(pairs)])
     assert result.exit_code == 0
     assert result.output.startswith("7\t")
+
+
+def test_cli_with_another_encoder_needs_its_own_weights(tmp_path: Path) -> None:
+    """Weights fitted on one encoder's cosines are refused for another; its own are used."""
+    from tests.onnx_model import build
+
+    build(tmp_path / "tiny")
+    spec = f"onnx:{tmp_path / 'tiny'}"
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(json.dumps({"pair_id": "p", "text1": "dockers strike in the port",
+                                 "text2": "the port strike"}) + "\n", encoding="utf-8")
+    refused = CliRunner().invoke(cli, ["similarity", "--pairs", str(pairs), "--encoder", spec])
+    assert refused.exit_code == 2 and "fitted with encoder 'use-m3.v1'" in refused.output
+
+    shipped = json.loads((Path(__file__).resolve().parents[2] / "src/narratrace/stories/data/"
+                          "similarity_model.json").read_text(encoding="utf-8"))
+    own = {**shipped, "encoder": get_encoder(spec).name}
+    own["same_language"] = {**shipped["same_language"], "weights": [1.0, 0, 0, 0, 0, 0, 0], "bias": 0.0}
+    weights = tmp_path / "w.json"
+    weights.write_text(json.dumps(own), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["similarity", "--pairs", str(pairs), "--encoder", spec,
+                                      "--weights", str(weights)])
+    assert result.exit_code == 0, result.output
+    pid, score = result.output.strip().split("\t")
+    # with weight 1 on the pooled cosine alone, the score is the tiny model's cosine
+    enc = get_encoder(spec)
+    a, b = enc.encode(["dockers strike in the port", "the port strike"])
+    assert pid == "p" and abs(float(score) - float(a @ b)) < 1e-3

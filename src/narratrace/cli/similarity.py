@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from ..stories.similarity import Pair, similarity_scores
+from ..embed import DEFAULT_ENCODER, get_encoder
+from ..stories.similarity import Pair, load_model, similarity_scores
 from .common import EXIT_OK, EXIT_REJECTED, handle_broken_pipe, output_stream
 
 MAX_LINE_CHARS = 2_000_000
@@ -52,15 +53,24 @@ def read_pairs(stream: Any) -> tuple[list[Pair], list[str]]:
 @click.option("--pairs", "pairs_path", required=True, type=click.File("r", encoding="utf-8"),
               help="JSONL file of {pair_id, text1, text2, lang1?, lang2?} ('-' for standard input).")
 @click.option("-o", "--output", default=None, help="Output file (default: standard output).")
+@click.option("--encoder", default=DEFAULT_ENCODER, show_default=True,
+              help="Encoder spec (onnx:DIR for a local ONNX model); needs --weights fitted for it.")
+@click.option("--weights", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="Weights written by bench/eval_similarity.py --fit --out (default: the shipped ones).")
 @handle_broken_pipe
-def similarity_command(pairs_path: Any, output: str | None) -> None:
+def similarity_command(pairs_path: Any, output: str | None, encoder: str, weights: str | None) -> None:
     """Write `pair_id<TAB>score` lines: score in [0, 1], 1 = the two texts tell the same story.
 
     Pairs are scored together (word weights come from the whole file). Lines that are not
     valid pairs are reported on standard error and the exit code is 1.
     """
-    pairs, errors = read_pairs(pairs_path)
-    scores = similarity_scores(pairs)
+    try:
+        model = load_model(weights)
+        enc = get_encoder(encoder)
+        pairs, errors = read_pairs(pairs_path)
+        scores = similarity_scores(pairs, enc, model)
+    except (ValueError, LookupError, OSError, ImportError) as exc:
+        raise click.UsageError(str(exc)) from None
     stream = output_stream(output)
     try:
         for pair, score in zip(pairs, scores, strict=True):

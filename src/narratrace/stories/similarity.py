@@ -18,6 +18,11 @@ a small linear model over a few such signals, fitted on research pairs
 Pairs in two languages share few words whatever they say, so they get their own
 weights over the language-independent signals (``CROSS_FEATURES``). The languages
 come from ``lang1``/``lang2`` or, when missing, from language identification.
+
+The weights belong to the encoder they were fitted with (``encoder`` in the model
+file; the shipped ones to USE v3): scoring with another encoder needs weights fitted
+for it (``bench/eval_similarity.py --encoder SPEC --fit --out FILE``), and mixing the
+two is refused rather than silently giving meaningless scores.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from typing import Any
 import numpy as np
 from anyascii import anyascii
 
-from ..embed import Encoder, get_encoder
+from ..embed import DEFAULT_ENCODER, Encoder, get_encoder
 from ..embed.encoder import Vectors
 from ..embed.pooling import chunk_weights, split_sentences
 
@@ -143,14 +148,27 @@ def pair_features(pairs: Sequence[Pair], encoder: Encoder | None = None) -> np.n
 
 
 @cache
-def load_model() -> dict[str, Any]:
-    text = resources.files(__package__).joinpath("data/similarity_model.json").read_text(encoding="utf-8")
+def load_model(path: str | None = None) -> dict[str, Any]:
+    """The shipped weights, or those of a file written by ``eval_similarity.py --fit --out``."""
+    if path is None:
+        text = resources.files(__package__).joinpath("data/similarity_model.json").read_text(encoding="utf-8")
+    else:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
     model: dict[str, Any] = json.loads(text)
     for key, names in (("same_language", FEATURES), ("cross_language", CROSS_FEATURES)):
-        if tuple(model[key]["features"]) != names:
-            raise ValueError("similarity_model.json does not match the features of this version; "
-                             "refit it with bench/eval_similarity.py --fit")
+        if not isinstance(model.get(key), dict) or tuple(model[key].get("features", ())) != names:
+            raise ValueError(f"{path or 'similarity_model.json'} does not match the features of this "
+                             "version; refit it with bench/eval_similarity.py --fit")
     return model
+
+
+def check_encoder(model: dict[str, Any], encoder: Encoder) -> None:
+    """Refuse weights fitted on another encoder's cosines."""
+    fitted = str(model.get("encoder", DEFAULT_ENCODER))
+    if fitted != encoder.name:
+        raise ValueError(f"the similarity weights were fitted with encoder {fitted!r}, not {encoder.name!r}: "
+                         "fit weights for it with bench/eval_similarity.py --encoder SPEC --fit --out FILE")
 
 
 def _language(text: str, given: str | None) -> str | None:
@@ -182,11 +200,15 @@ def scores_from_features(features: np.ndarray, cross: np.ndarray,
     return np.clip(out, 0.0, 1.0)
 
 
-def similarity_scores(pairs: Sequence[Pair], encoder: Encoder | None = None) -> list[float]:
+def similarity_scores(pairs: Sequence[Pair], encoder: Encoder | None = None,
+                      model: dict[str, Any] | None = None) -> list[float]:
     """Same-story scores in [0, 1] for a batch of pairs (score them together: see ``tfidf``)."""
+    enc = encoder or get_encoder()
+    weights = model or load_model()
+    check_encoder(weights, enc)
     if not pairs:
         return []
-    scores = scores_from_features(pair_features(pairs, encoder), cross_language(pairs))
+    scores = scores_from_features(pair_features(pairs, enc), cross_language(pairs), weights)
     return [float(x) for x in scores]
 
 
