@@ -212,6 +212,7 @@ def similarity_scores(pairs: Sequence[Pair], encoder: Encoder | None = None,
     return [float(x) for x in scores]
 
 
-def text_similarity(text1: str, text2: str, encoder: Encoder | None = None) -> float:
+def text_similarity(text1: str, text2: str, encoder: Encoder | None = None,
+                    model: dict[str, Any] | None = None) -> float:
     """The score of one pair of texts."""
-    return similarity_scores([Pair("", text1, text2)], encoder)[0]
+    return similarity_scores([Pair("", text1, text2)], encoder, model)[0]
