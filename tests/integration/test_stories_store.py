@@ -160,3 +160,38 @@ def test_another_encoder_gets_its_own_vectors_and_state(tmp_path: Path, encoder:
     # the state files now name the default encoder's vectors: loading them for the ONNX model refuses
     assert state._load_files(store.side_path(state.INDEX_FILE), store.side_path(state.STATE_FILE), DIM,
                              StoriesStage().params, vector_key(spec)) is None
+
+
+def test_state_loaded_from_files_scores_like_a_rebuilt_one(tmp_path: Path, encoder: Encoder) -> None:
+    """The side files hold only part of the clusterer; what is derived (token frequencies, the
+    sorted dates behind the stream density of the gap penalty) must come back identical, or
+    an incremental run would cluster differently from a full one."""
+    from narratrace.stories import state
+
+    store = open_store(str(tmp_path / "d.db"))
+    stage = StoriesStage()
+    stage.update(store, _add(store, ["src", "copy", "other"]))
+    stage.update(store, _add(store, ["fr", "titleonly", "later"]))
+    loaded = state._load_files(store.side_path(state.INDEX_FILE), store.side_path(state.STATE_FILE),
+                               encoder.dim, stage.params, VECTOR_MODEL)
+    rebuilt = state.rebuild(store, encoder.dim, stage.params, VECTOR_MODEL)
+    assert loaded is not None and len(loaded) == len(rebuilt) == 6
+    assert loaded._sorted_days == rebuilt._sorted_days and len(loaded._sorted_days) == 6
+    assert loaded._df == rebuilt._df
+    for day in [*loaded._sorted_days, loaded._sorted_days[0] - 3.0, None]:
+        assert loaded._stream_density(day) == rebuilt._stream_density(day)
+
+
+def test_state_files_of_other_projection_settings_are_rebuilt(tmp_path: Path, encoder: Encoder) -> None:
+    import dataclasses
+
+    from narratrace.stories import state
+
+    store = open_store(str(tmp_path / "p.db"))
+    stage = StoriesStage()
+    stage.update(store, _add(store, ["src", "copy", "other"]))
+    files = (store.side_path(state.INDEX_FILE), store.side_path(state.STATE_FILE))
+    assert state._load_files(*files, encoder.dim, stage.params, VECTOR_MODEL) is not None
+    other = dataclasses.replace(stage.params, components=5)
+    assert state._load_files(*files, encoder.dim, other, VECTOR_MODEL) is None
+    assert len(state.load(store, encoder.dim, other, VECTOR_MODEL)) == 3  # rebuilt from the store

@@ -179,6 +179,19 @@ class StoryClusterer:
         for st in self.stories:
             st.centroid_sum = space[st.members].sum(axis=0)
 
+    def rebuild_derived(self) -> None:
+        """Recompute what is derived from the per-article lists (after loading them from files).
+
+        Token document frequencies and the sorted dates (the stream density behind the
+        time-gap penalty) are not saved; a loaded clusterer must score exactly as the one
+        that was saved, or incremental runs would cluster differently from a full run.
+        """
+        self._df = {}
+        for tokens in self.article_tokens:
+            for tok in tokens:
+                self._df[tok] = self._df.get(tok, 0) + 1
+        self._sorted_days = sorted(d for d in self.article_day if d is not None)
+
     def _new_story(self, story_id: str) -> int:
         story = len(self.stories)
         self.stories.append(Story(story_id, None, None, 0, np.zeros(self.dim, dtype=np.float32)))

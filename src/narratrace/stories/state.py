@@ -39,6 +39,7 @@ def save(clusterer: StoryClusterer, store: Store, model: str) -> None:
     meta = {
         "version": STATE_VERSION,
         "model": model,
+        "projection": _projection_params(clusterer.params),
         "ids": clusterer.article_ids,
         "story": clusterer.article_story,
         "day": clusterer.article_day,
@@ -55,6 +56,11 @@ def save(clusterer: StoryClusterer, store: Store, model: str) -> None:
     clusterer._index.save_index(str(tmp_index))
     os.replace(tmp_index, index_path)
     os.replace(tmp_state, state_path)
+
+
+def _projection_params(params: ClusterParams) -> list[int]:
+    """The settings that shape the saved vector space (the others only score in it)."""
+    return [params.components, params.fit_after]
 
 
 def _stored_count(store: Store) -> int:
@@ -84,6 +90,8 @@ def _load_files(index_path: Path, state_path: Path, dim: int, params: ClusterPar
         meta = json.loads(str(data["meta"]))
         if meta.get("version") != STATE_VERSION or meta.get("model", LEGACY_MODEL) != model:
             return None
+        if meta.get("projection", _projection_params(params)) != _projection_params(params):
+            return None  # the space was built with other settings: rebuild it with these
         raw = np.asarray(data["raw"], dtype=np.float32)
         projection = Projection(data["mean"], data["components"]) if "mean" in data else None
     n = len(meta["ids"])
@@ -103,9 +111,7 @@ def _load_files(index_path: Path, state_path: Path, dim: int, params: ClusterPar
         clusterer.stories.append(Story(sid, first, last, len(members), space[members].sum(axis=0),
                                        list(members)))
     clusterer._story_index = {s.id: i for i, s in enumerate(clusterer.stories)}
-    for tokens in clusterer.article_tokens:
-        for tok in tokens:
-            clusterer._df[tok] = clusterer._df.get(tok, 0) + 1
+    clusterer.rebuild_derived()
     return clusterer
 
 
