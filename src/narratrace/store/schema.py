@@ -63,6 +63,7 @@ articles = Table(
     Index("ix_articles_story", "story_id"),
     Index("ix_articles_run", "run_id"),
     Index("ix_articles_external", "external_id"),
+    Index("ux_articles_seq", "seq", unique=True),  # migration 0006
 )
 
 rejections = Table(

@@ -20,7 +20,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, update
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, text, update
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError
 
@@ -28,6 +28,9 @@ from ..records import Article, Rejection, article_from_dict, to_dict
 from . import schema
 
 _MIGRATIONS = str(Path(__file__).with_name("migrations"))
+_INSERT_ATTEMPTS = 3
+_SEQ_LOCK = 0x6E61727261  # PostgreSQL advisory lock held while an article takes its number
+_NEXT_SEQ = select(func.coalesce(func.max(schema.articles.c.seq), 0) + 1).scalar_subquery()
 
 
 class StoreError(RuntimeError):
@@ -78,7 +81,6 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.url = engine.url
-        self._next_seq: int | None = None
 
     # -- schema -------------------------------------------------------------------
     def migrate(self) -> None:
@@ -165,15 +167,20 @@ class Store:
         content hash is unique in the table, so a concurrent writer storing the same
         content makes this insert fail cleanly instead of storing it twice.
         """
-        for _attempt in range(2):
-            seq = self._take_seq()
+        for _attempt in range(_INSERT_ATTEMPTS):
             try:
                 with self.engine.begin() as conn:
-                    conn.execute(
-                        insert(schema.articles).values(
-                            **self._row(article), run_id=run_id, seq=seq, created_at=_now()
-                        )
-                    )
+                    # The arrival number is taken inside the insert, under the write lock:
+                    # SQLite holds it while evaluating the statement; PostgreSQL takes a
+                    # transaction lock first (readers are not blocked). The unique index
+                    # makes any other path that shares a number fail and retry here.
+                    if self.engine.dialect.name == "postgresql":
+                        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SEQ_LOCK})
+                    seq = conn.execute(
+                        insert(schema.articles)
+                        .values(**self._row(article), run_id=run_id, seq=_NEXT_SEQ, created_at=_now())
+                        .returning(schema.articles.c.seq)
+                    ).scalar_one()
                     self._write_mentions(conn, article)
                     self._write_matches(conn, article)
                     if pending:
@@ -183,19 +190,9 @@ class Store:
                         )
                 return True
             except IntegrityError:
-                self._next_seq = None  # another writer may have moved on: re-read, then decide
                 if self.has_content(article.content_hash) is not None:
-                    return False
+                    return False  # the same content, stored by another writer
         raise StoreError(f"could not store article {article.id}: conflicting writes")
-
-    def _take_seq(self) -> int:
-        """Arrival order. Read once, then counted here: one query less per article."""
-        if self._next_seq is None:
-            with self.engine.connect() as conn:
-                self._next_seq = (conn.execute(select(func.max(schema.articles.c.seq))).scalar() or 0) + 1
-        seq = self._next_seq
-        self._next_seq += 1
-        return seq
 
     def pending(self, stage: str) -> list[str]:
         """Ids of stored articles the corpus stage has not processed yet, in arrival order."""

@@ -1,0 +1,104 @@
+"""Several writers on one store: every article gets its own arrival number (``seq``).
+
+``seq`` keys the full-text index and the dashboard's paging; a shared one made search
+show one article's snippets for another and paging skip an article.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import create_engine, text
+
+from narratrace.records import Article, SourceRef
+from narratrace.store import Store, open_store
+from narratrace.store.store import _alembic_config
+from tests.integration.test_postgres import PG, pg_url  # noqa: F401 - fixture
+
+
+def _article(tag: str, i: int) -> Article:
+    return Article(id=f"{tag}{i:04d}", content_hash=f"h-{tag}-{i}", source=SourceRef(path=f"{tag}{i}.txt"),
+                   body=f"word{tag}{i} body of {tag} {i}", title=f"{tag} {i}")
+
+
+def _write(url: str, tag: str, n: int, migrate: bool = True) -> None:
+    # Alembic is not thread-safe: threads share a store whose schema is already current
+    store = open_store(url) if migrate else Store(create_engine(url))
+    run = store.start_run(tag, [])
+    for i in range(n):
+        assert store.add_article(_article(tag, i), run, pending=["stories.v1"])
+
+
+def _seqs(url: str) -> list[int]:
+    store = open_store(url)
+    with store.engine.connect() as conn:
+        return [int(r[0]) for r in conn.execute(text("SELECT seq FROM articles"))]
+
+
+def test_interleaved_writers_never_share_a_number(tmp_path: Path) -> None:
+    db = str(tmp_path / "two.db")
+    first, second = open_store(db), open_store(db)  # e.g. analyze and watch
+    runs = first.start_run("a", []), second.start_run("b", [])
+    for i in range(5):
+        assert first.add_article(_article("a", i), runs[0])
+        assert second.add_article(_article("b", i), runs[1])
+    seqs = _seqs(db)
+    assert len(seqs) == 10 and len(set(seqs)) == 10
+    hits = first.engine.connect().execute(
+        text("SELECT a.id FROM articles_fts f JOIN articles a ON a.seq = f.rowid WHERE articles_fts MATCH 'worda3'")
+    ).all()
+    assert [h[0] for h in hits] == ["a0003"]  # the index points at the right article
+
+
+def test_processes_writing_at_once(tmp_path: Path) -> None:
+    db = str(tmp_path / "procs.db")
+    open_store(db)
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_write, args=(db, tag, 60)) for tag in ("p", "q")]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    seqs = _seqs(db)
+    assert len(seqs) == 120 and len(set(seqs)) == 120
+
+
+@pytest.mark.skipif(not PG, reason="set NARRATRACE_TEST_PG_URL to run the PostgreSQL tests")
+def test_postgres_threads_writing_at_once(pg_url: str) -> None:  # noqa: F811
+    open_store(pg_url)
+    threads = [threading.Thread(target=_write, args=(pg_url, tag, 40, False)) for tag in ("x", "y", "z")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    seqs = _seqs(pg_url)
+    assert len(seqs) == 120 and len(set(seqs)) == 120
+
+
+def test_migration_renumbers_numbers_already_shared(tmp_path: Path) -> None:
+    db = str(tmp_path / "old.db")
+    store = open_store(db)
+    with store.engine.begin() as conn:
+        command.downgrade(_alembic_config(conn), "0005")
+    run = store.start_run("old", [])
+    with store.engine.begin() as conn:
+        for i, seq in enumerate([1, 2, 2, 3, 3, 3]):
+            a = _article("o", i)
+            conn.execute(text(
+                "INSERT INTO articles (id, content_hash, body, record, run_id, seq, created_at, title) "
+                "VALUES (:id, :h, :b, '{}', :run, :seq, CURRENT_TIMESTAMP, :t)"),
+                {"id": a.id, "h": a.content_hash, "b": a.body, "run": run, "seq": seq, "t": a.title})
+            conn.execute(text("INSERT INTO pending (article_id, stage, seq) VALUES (:id, 's', :seq)"),
+                         {"id": a.id, "seq": seq})
+    store = open_store(db)  # migrates to the latest revision
+    with store.engine.connect() as conn:
+        rows = dict(conn.execute(text("SELECT id, seq FROM articles")).all())
+        pending = dict(conn.execute(text("SELECT article_id, seq FROM pending")).all())
+    assert sorted(rows.values()) == [1, 2, 3, 4, 5, 6] and pending == rows
+    assert rows["o0000"] == 1 and rows["o0001"] == 2 and rows["o0003"] == 3  # the first of each keeps it
+    assert store.add_article(_article("n", 0), run) and max(_seqs(db)) == 7
