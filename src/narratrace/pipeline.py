@@ -18,13 +18,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .config import Settings
+from .config import ConfigError, Settings
 from .executors import DaskExecutor, Executor, InlineExecutor, PoolExecutor
 from .identity import content_hash
 from .ingest import read_inputs
 from .ingest.walk import Skipped
 from .records import Article, RawItem, Rejection, SourceRef
-from .stages import ArticleStage, Cleaner, CorpusStage, create, resolve
+from .stages import ArticleStage, Cleaner, CorpusStage, create, resolve, unknown_options
 from .store import Store, open_store
 
 
@@ -125,12 +125,31 @@ def make_executor(jobs: int | None, scheduler: str | None, settings: Settings) -
 
 
 def check_settings(settings: Settings) -> None:
-    """Fail before reading anything if a configured stage does not exist."""
-    resolve("cleaner", settings.cleaner)
-    for name in settings.analysers:
-        resolve("analyser", name)
+    """Fail before reading anything if a configured stage or one of its options does not exist.
+
+    A typo in ``[stages.*]`` must not cost a run: found after the articles are stored,
+    it would leave them waiting for a corpus stage, or break the worker pool.
+    Corpus stages are cheap to build, so they are built here, which also checks their
+    option values (an encoder directory that is not there, say).
+    """
+    roles = {settings.cleaner: "cleaner"}
+    roles.update({name: "analyser" for name in settings.analysers})
+    roles.update({name: "corpus" for name in settings.corpus})
+    for name, role in roles.items():
+        resolve(role, name)
+    for name, options in settings.stage_options.items():
+        if name not in roles:
+            raise ConfigError(f'[stages."{name}"]: no such stage in the pipeline '
+                              f"(configured: {', '.join(sorted(roles))})")
+        unknown, known = unknown_options(roles[name], name, options)
+        if unknown:
+            raise ConfigError(f'[stages."{name}"]: unknown option(s) {", ".join(unknown)}; '
+                              f"known: {', '.join(known)}")
     for name in settings.corpus:
-        resolve("corpus", name)
+        try:
+            create("corpus", name, **settings.options_for(name))
+        except (TypeError, ValueError, LookupError, OSError, ImportError) as exc:
+            raise ConfigError(f'[stages."{name}"]: {exc}') from None
 
 
 ProgressCallback = Callable[[str, int, int | None], None]  # event, done, total

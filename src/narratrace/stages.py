@@ -14,7 +14,8 @@ the store and the ids of the new articles and must work incrementally.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+import inspect
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from .records import Article, RawItem, Rejection
@@ -112,3 +113,21 @@ def resolve(role: str, name: str) -> Callable[..., Any]:
 
 def create(role: str, name: str, **options: Any) -> Any:
     return resolve(role, name)(**options)
+
+
+def unknown_options(role: str, name: str, options: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """Option names a stage's factory would refuse, and the ones it takes (sorted).
+
+    Read from the factory's signature, without building the stage (analysers load
+    models); a factory taking ``**options`` lists them in an ``OPTIONS`` attribute, or
+    is not checked here.
+    """
+    factory = resolve(role, name)
+    params = inspect.signature(factory).parameters.values()
+    known = {p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        extra = getattr(factory, "OPTIONS", None)
+        if extra is None:
+            return [], sorted(known)
+        known |= set(extra)
+    return sorted(set(options) - known), sorted(known)

@@ -131,3 +131,31 @@ def test_configured_encoder_drives_stories_and_semantic_search(tmp_path: Path, d
     encoded = get_encoder(spec).encode(["convoy"])[0]
     best = max(vectors, key=lambda aid: float(vectors[aid] @ encoded))
     assert hits[0]["id"] == best
+
+
+def test_stage_option_typos_are_refused_before_anything_is_read(tmp_path: Path, db_path: str) -> None:
+    """A misspelt stage or option in [stages.*] is a usage error (exit 2) that stores nothing,
+    for analyze, watch and serve alike."""
+    from narratrace.store import open_store
+
+    cases = {
+        '[stages."storis.v1"]\nthreshold_projected = 0.2\n': "no such stage in the pipeline",
+        '[stages."stories.v1"]\nthreshhold = 0.2\n': "unknown option(s) threshhold",
+        '[stages."entities.v1"]\nalias_files = "x.yaml"\n': "known: alias_file, fuzzy",
+        '[stages."stories.v1"]\nencoder = "onnx:/no/such/model"\n': "no model.onnx",
+        '[stages."stories.v1"]\nencoder = "no-such-encoder"\n': "unknown encoder 'no-such-encoder'",
+    }
+    folder = _folder(tmp_path)
+    for i, (text, message) in enumerate(cases.items()):
+        cfg = tmp_path / f"c{i}.toml"
+        cfg.write_text(text, encoding="utf-8")
+        for args in (["analyze", str(folder), "--db", db_path], ["watch", str(folder), "--db", db_path, "--once"],
+                     ["serve", "--db", db_path]):
+            res = CliRunner().invoke(cli, [*args, "--config", str(cfg)])
+            assert res.exit_code == 2 and message in res.output, (args[0], text, res.output)
+    assert open_store(db_path).count_articles() == 0
+    good = tmp_path / "good.toml"
+    good.write_text('[stages."stories.v1"]\nthreshold = 0.7\n[stages."entities.v1"]\nfuzzy = false\n',
+                    encoding="utf-8")
+    res = CliRunner().invoke(cli, ["analyze", str(folder), "--db", db_path, "--no-progress", "--config", str(good)])
+    assert res.exit_code == 0, res.output

@@ -18,10 +18,10 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from ..config import ConfigError, load_settings
+from ..config import ConfigError
 from ..pipeline import RunSummary, analyze
 from ..stages import UnknownStageError
-from .common import EXIT_OK, EXIT_REJECTED, db_option, open_db
+from .common import EXIT_OK, EXIT_REJECTED, checked_settings, db_option, open_db
 
 config_option = click.option(
     "--config", "config_path", type=click.Path(dir_okay=False), default=None,
@@ -76,10 +76,7 @@ def analyze_command(
     Exit codes: 0 all inputs processed, 1 some inputs rejected (each listed with its
     reason), 2 usage or configuration error.
     """
-    try:
-        settings = load_settings(config_path)
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
+    settings = checked_settings(config_path)
     store = open_db(db)
     console = Console(stderr=True)
     show = sys.stderr.isatty() if progress is None else progress
@@ -98,7 +95,7 @@ def analyze_command(
                 summary = analyze(list(paths), store, settings, jobs=jobs, scheduler=scheduler, progress=report)
         else:
             summary = analyze(list(paths), store, settings, jobs=jobs, scheduler=scheduler)
-    except UnknownStageError as exc:
+    except (UnknownStageError, ConfigError) as exc:
         raise click.UsageError(str(exc)) from None
     print_summary(summary, console, show_all=verbose)
     sys.exit(EXIT_REJECTED if summary.rejected or summary.corpus_errors else EXIT_OK)

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
+from ..config import ConfigError, Settings, load_settings
 from ..store import Store, open_store
 from ..store.store import StoreError
 
@@ -27,6 +28,19 @@ db_option = click.option(
     show_default="narratrace.db or $NARRATRACE_DB",
     help="SQLite file or SQLAlchemy URL (postgresql+psycopg://user@host/db).",
 )
+
+
+def checked_settings(config_path: str | None) -> Settings:
+    """The configuration, with every stage and stage option checked (a usage error if not)."""
+    from ..pipeline import check_settings
+    from ..stages import UnknownStageError
+
+    try:
+        settings = load_settings(config_path)
+        check_settings(settings)
+    except (ConfigError, UnknownStageError) as exc:
+        raise click.UsageError(str(exc)) from None
+    return settings
 
 
 def open_db(db: str, must_exist: bool = False) -> Store:

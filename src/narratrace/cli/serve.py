@@ -6,8 +6,7 @@ import os
 
 import click
 
-from ..config import ConfigError, load_settings
-from .common import db_option, open_db
+from .common import checked_settings, db_option, open_db
 
 
 @click.command("serve")
@@ -42,10 +41,7 @@ def serve_command(db: str, host: str, port: int, workers: int, config_path: str 
     """
     from ..web import serve
 
-    try:
-        settings = load_settings(config_path)
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
+    settings = checked_settings(config_path)
     store = open_db(db, must_exist=False)
     click.echo(f"narratrace: serving {db} on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
     if not settings.token:

@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 
-from ..config import ConfigError, load_settings
 from ..watch import (
     JsonlSink,
     NetPolicy,
@@ -19,7 +18,7 @@ from ..watch import (
     parse_every,
     watch,
 )
-from .common import db_option, open_db
+from .common import checked_settings, db_option, open_db
 
 
 @click.command("watch")
@@ -52,10 +51,10 @@ def watch_command(sources: tuple[str, ...], db: str, config_path: str | None, ev
     State lives in the database: restarting neither repeats nor loses items or alerts.
     Alerts go to standard output (unless --quiet), a JSONL file and/or a webhook.
     """
+    settings = checked_settings(config_path)
     try:
-        settings = load_settings(config_path)
         interval = parse_every(every)
-    except (ConfigError, ValueError) as exc:
+    except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     sinks: list[Any] = []
     if not quiet:

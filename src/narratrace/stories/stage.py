@@ -40,6 +40,7 @@ def _cluster_text(article: Article) -> str:
 
 class StoriesStage:
     name = "stories.v1"
+    OPTIONS = frozenset(f.name for f in dataclasses.fields(ClusterParams))  # besides the named ones
 
     def __init__(self, encoder: str = DEFAULT_ENCODER, batch_size: int = 32, candidates: int = 5,
                  **params: Any) -> None:
