@@ -339,3 +339,50 @@ def test_concurrent_cache_misses_do_not_exhaust_the_connection_pool(store: Store
     engine.dispose()
     assert not errors, errors
     assert results == [2, 2]
+
+
+def test_configured_catalogue_is_the_one_listed_edited_and_matched(tmp_path: Path) -> None:
+    """[stages."narratives.v1"] catalog/shipped decide what the dashboard lists, where an
+    edit is written and what the next analysis in the same server matches."""
+    folder = tmp_path / "mycat"
+    folder.mkdir()
+    settings = Settings(token="t", stage_options={"narratives.v1": {"catalog": str(folder), "shipped": False}})
+    store = open_store(str(tmp_path / "c.db"))
+    client = TestClient(create_app(store, settings))
+    auth = {"authorization": "Bearer t"}
+    first = client.post("/api/analyze", content="Weather.\n\nIt rained in Paris on Monday, forecasters said.",
+                        headers=auth | {"content-type": "text/plain"})
+    assert first.status_code == 200  # the matcher of this process is built now, before the edit
+    assert client.get("/api/narratives").json()["items"] == []  # shipped = false: nothing else
+    body = {"title": "The moon is made of cheese",
+            "claims": {"en": ["The moon is made of cheese and NASA hides it.", "NASA admits the moon is cheese."]},
+            "keywords": {"en": ["moon", "cheese", "NASA"]}}
+    assert client.put("/api/narratives/moon-cheese", json=body, headers=auth).status_code == 200
+    assert (folder / "moon-cheese.yaml").exists()
+    assert [n["id"] for n in client.get("/api/narratives").json()["items"]] == ["moon-cheese"]
+    text = ("NASA hides that the moon is made of cheese.\n\nLeaked documents show that NASA scientists admit "
+            "the moon is made of cheese. The moon is cheese, and NASA has hidden it for fifty years.")
+    res = client.post("/api/analyze", content=text, headers=auth | {"content-type": "text/plain"}).json()
+    assert [n["id"] for a in res["articles"] for n in a["narratives"]] == ["moon-cheese"]
+    home = client.get("/")
+    assert home.status_code == 200
+
+
+def test_cli_narratives_read_the_configured_catalogue(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from narratrace.cli import cli
+
+    folder = tmp_path / "mycat"
+    folder.mkdir()
+    cfg = tmp_path / "n.toml"
+    cfg.write_text(f'[stages."narratives.v1"]\ncatalog = "{folder}"\nshipped = false\n', encoding="utf-8")
+    add = CliRunner().invoke(cli, ["narratives", "add", "--catalog", str(folder), "--id", "moon-cheese",
+                                   "--title", "The moon is made of cheese", "--claim", "NASA hides the cheese moon."])
+    assert add.exit_code == 0, add.output
+    listed = CliRunner().invoke(cli, ["narratives", "list", "--config", str(cfg), "--json"])
+    assert [json.loads(line)["id"] for line in listed.output.splitlines()] == ["moon-cheese"]
+    shown = CliRunner().invoke(cli, ["narratives", "show", "moon-cheese", "--config", str(cfg)])
+    assert shown.exit_code == 0 and "The moon is made of cheese" in shown.output
+    default = CliRunner().invoke(cli, ["narratives", "list", "--json"], env={"NARRATRACE_CATALOG": ""})
+    assert "moon-cheese" not in default.output and len(default.output.splitlines()) > 10  # shipped ones

@@ -8,10 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
+from ..config import ConfigError, load_settings
 from ..match.catalogue import (
     Catalogue,
     CatalogueError,
+    CatalogueSource,
     Narrative,
     load_catalogue,
     read_narrative,
@@ -30,8 +33,25 @@ catalog_option = click.option(
 )
 
 
-def _catalogue(catalog: str | None) -> Catalogue:
-    cat = load_catalogue([catalog] if catalog else [])
+config_option = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False), default=None,
+    help='Read the catalogue as analyze does: [stages."narratives.v1"] catalog and shipped '
+    "(default: $NARRATRACE_CONFIG). --catalog, when given, wins.",
+)
+
+
+def _catalogue(catalog: str | None, config_path: str | None = None) -> Catalogue:
+    """Explicit --catalog, else the narratives stage's configuration, else $NARRATRACE_CATALOG."""
+    explicit = click.get_current_context().get_parameter_source("catalog") not in (
+        ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP, None)
+    if catalog and explicit:
+        cat = load_catalogue([catalog])
+    else:
+        try:
+            options = load_settings(config_path).options_for("narratives.v1")
+        except ConfigError as exc:
+            raise click.UsageError(str(exc)) from None
+        cat = CatalogueSource.from_options(options).load()
     for err in cat.errors:
         click.echo(f"warning: {err}", err=True)
     return cat
@@ -53,6 +73,7 @@ def narratives_group() -> None:
 
 @narratives_group.command("list")
 @catalog_option
+@config_option
 @click.option(
     "--db",
     default=None,
@@ -61,9 +82,9 @@ def narratives_group() -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per narrative.")
 @handle_broken_pipe
-def list_command(catalog: str | None, db: str | None, as_json: bool) -> None:
+def list_command(catalog: str | None, config_path: str | None, db: str | None, as_json: bool) -> None:
     """List the narratives of the catalogue (shipped + yours)."""
-    narratives = list(_catalogue(catalog).narratives)
+    narratives = list(_catalogue(catalog, config_path).narratives)
     counts: dict[str, dict[str, Any]] | None = None
     if db:
         from ..match.views import narrative_counts
@@ -104,11 +125,12 @@ def _counts_json(found: dict[str, Any] | None) -> dict[str, Any]:
 @narratives_group.command("show")
 @click.argument("narrative_id")
 @catalog_option
+@config_option
 @click.option("--db", default=None, help="Also print the timeline of matching articles in this database.")
 @handle_broken_pipe
-def show_command(narrative_id: str, catalog: str | None, db: str | None) -> None:
+def show_command(narrative_id: str, catalog: str | None, config_path: str | None, db: str | None) -> None:
     """Show one narrative; with --db, a timeline of matching articles by language and outlet."""
-    n = _catalogue(catalog).get(narrative_id)
+    n = _catalogue(catalog, config_path).get(narrative_id)
     if n is None:
         raise click.UsageError(f"no narrative {narrative_id!r}; see `narratrace narratives list`")
     click.echo(f"{n.id}: {n.title}")

@@ -155,6 +155,33 @@ def default_user_dir() -> Path | None:
 
 
 @dataclass(frozen=True)
+class CatalogueSource:
+    """Where a process finds its catalogue, so every reader agrees with the matcher.
+
+    The narratives stage's options (``[stages."narratives.v1"] catalog`` and
+    ``shipped``) decide; without them, the shipped narratives plus
+    ``$NARRATRACE_CATALOG``. Analyses, ``narratives list/show`` and the dashboard all
+    read through this, and edits are written to its last folder.
+    """
+
+    folders: tuple[str, ...] | None = None  # None: $NARRATRACE_CATALOG, if set
+    shipped: bool = True
+
+    @classmethod
+    def from_options(cls, options: dict[str, Any]) -> CatalogueSource:
+        catalog = options.get("catalog")
+        folders = None if catalog is None else (catalog,) if isinstance(catalog, str) else tuple(catalog)
+        return cls(folders, bool(options.get("shipped", True)))
+
+    def load(self, strict: bool = False) -> Catalogue:
+        return load_catalogue(list(self.folders) if self.folders is not None else None, self.shipped, strict)
+
+    def write_folder(self) -> Path | None:
+        """Where an edit goes: the last configured folder, else ``$NARRATRACE_CATALOG``."""
+        return Path(self.folders[-1]) if self.folders else default_user_dir()
+
+
+@dataclass(frozen=True)
 class Catalogue:
     narratives: tuple[Narrative, ...]
     errors: tuple[str, ...] = ()

@@ -139,7 +139,7 @@ def stories(w: Web, offset: Offset = 0, limit: Limit = 50, format: Format = "jso
 
 
 def cached_narratives(w: WebState) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = w.cache.get("narratives", lambda: list_narratives(w.store.engine))
+    items: list[dict[str, Any]] = w.cache.get("narratives", lambda: list_narratives(w.store.engine, w.catalogue))
     return items
 
 
@@ -170,7 +170,7 @@ def narratives(w: Web, offset: Offset = 0, limit: Limit = 50, format: Format = "
 @router.get("/narratives/{narrative_id}", response_model=NarrativeDetail)
 def narrative(w: Web, narrative_id: Ident) -> Any:
     """One narrative with the articles matching it (best first), by stance, language and outlet."""
-    found = narrative_detail(w.store.engine, narrative_id, cached_narratives(w))
+    found = narrative_detail(w.store.engine, narrative_id, cached_narratives(w), source=w.catalogue)
     if found is None:
         raise not_found("narrative", narrative_id)
     return found
@@ -302,18 +302,21 @@ NARRATIVE_BODY = {
     openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": NARRATIVE_BODY}}}},
 )
 async def put_narrative(request: Request, narrative_id: Ident) -> Response:
-    """Create or replace a narrative of the analyst's catalogue (``$NARRATRACE_CATALOG``).
+    """Create or replace a narrative of the analyst's catalogue (the last folder of
+    ``[stages."narratives.v1"] catalog``, else ``$NARRATRACE_CATALOG``).
 
-    Needs ``Authorization: Bearer <token>``. The next analysis run matches against it.
+    Needs ``Authorization: Bearer <token>``. The next analysis matches against it.
     """
+    w = await web(request)
     body = await read_body(request, MAX_NARRATIVE_BYTES)
     try:
         data = json.loads(body)
     except ValueError as exc:
         raise HTTPException(400, f"invalid JSON: {exc}") from None
     try:
-        saved = await run_in_threadpool(save_narrative, narrative_id, data)
+        saved = await run_in_threadpool(save_narrative, narrative_id, data, w.catalogue)
     except EditError as exc:
         raise HTTPException(exc.status, str(exc)) from None
-    (await web(request)).cache.invalidate("narratives")
+    w.cache.invalidate("narratives")
+    w.cache.invalidate("overview")
     return JSONResponse(saved)

@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .. import __version__
 from ..config import Settings
 from ..embed import DEFAULT_ENCODER
+from ..match.catalogue import CatalogueSource
 from ..store import Store, open_store
 from .corpus import TTLCache
 from .queries import QueryError
@@ -64,6 +65,7 @@ class WebState:
     search: SearchIndex
     templates: Environment
     cache: TTLCache = field(default_factory=TTLCache)
+    catalogue: CatalogueSource = field(default_factory=CatalogueSource)  # as the analyses read it
     max_body: int = MAX_BODY_BYTES
     analysis_limiter: Any = None  # anyio.CapacityLimiter, made in the event loop on first use
 
@@ -266,7 +268,9 @@ def create_app(
     )
     encoder = settings.options_for("stories.v1").get("encoder", DEFAULT_ENCODER)
     search = SearchIndex(store, encoder=str(encoder))
-    app.state.web = WebState(store=store, settings=settings, search=search, templates=_templates())
+    catalogue = CatalogueSource.from_options(settings.options_for("narratives.v1"))
+    app.state.web = WebState(store=store, settings=settings, search=search, templates=_templates(),
+                             catalogue=catalogue)
     _install_errors(app)
     app.include_router(api.router)
     app.include_router(pages.router)

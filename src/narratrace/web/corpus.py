@@ -13,13 +13,16 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine, desc, func, select
 from sqlalchemy.engine import Connection
 
 from ..store import schema
 from .queries import SUMMARY_COLUMNS, A, summary
+
+if TYPE_CHECKING:
+    from ..match.catalogue import CatalogueSource
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -242,7 +245,7 @@ def entity_detail(conn: Connection, entity_id: str) -> dict[str, Any] | None:
 
 
 # -- overview ----------------------------------------------------------------------
-def overview(engine: Engine) -> dict[str, Any]:
+def overview(engine: Engine, source: CatalogueSource | None = None) -> dict[str, Any]:
     with engine.connect() as conn:
         n_articles = int(conn.execute(select(func.count()).select_from(A)).scalar() or 0)
         month = func.substr(A.c.published, 1, 7)
@@ -262,7 +265,7 @@ def overview(engine: Engine) -> dict[str, Any]:
         n_entities = int(conn.execute(select(func.count(func.distinct(schema.mentions.c.canonical_id)))).scalar() or 0)
     from .narratives import list_narratives
 
-    narratives = [n for n in list_narratives(engine) if n["articles"]]  # matched ones
+    narratives = [n for n in list_narratives(engine, source) if n["articles"]]  # matched ones
     return {
         "counts": {
             "articles": n_articles,

@@ -9,7 +9,7 @@ file to that folder with the capability's own validation, so the dashboard and
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, MetaData, Table, func, inspect, select
 from sqlalchemy.engine import Connection
@@ -17,6 +17,9 @@ from sqlalchemy.engine import Connection
 from ..store import schema
 from .corpus import _tally
 from .queries import SUMMARY_COLUMNS, A, summary
+
+if TYPE_CHECKING:
+    from ..match.catalogue import CatalogueSource
 
 
 def _catalogue_table(engine: Engine) -> Table | None:
@@ -27,7 +30,8 @@ def _catalogue_table(engine: Engine) -> Table | None:
     return Table("narratives", md, autoload_with=engine)
 
 
-def list_narratives(engine: Engine) -> list[dict[str, Any]]:
+def list_narratives(engine: Engine, source: CatalogueSource | None = None) -> list[dict[str, Any]]:
+    """Every narrative of the catalogue (``source``: as the analyses read it) and every matched one."""
     nm = schema.narrative_matches
     with engine.connect() as conn:
         stats = {
@@ -38,7 +42,7 @@ def list_narratives(engine: Engine) -> list[dict[str, Any]]:
                 )
             )
         }
-        catalogue = _catalogue(engine, conn)
+        catalogue = _catalogue(engine, conn, source)
     out = []
     for nid in sorted(set(stats) | set(catalogue)):
         entry: dict[str, Any] = {
@@ -58,10 +62,10 @@ def list_narratives(engine: Engine) -> list[dict[str, Any]]:
     return out
 
 
-def _catalogue(engine: Engine, conn: Connection) -> dict[str, dict[str, Any]]:
+def _catalogue(engine: Engine, conn: Connection, source: CatalogueSource | None) -> dict[str, dict[str, Any]]:
     table = _catalogue_table(engine)
     if table is None or "id" not in table.c:
-        return _catalogue_files()
+        return _catalogue_files(source)
     cols = [c for c in ("title", "description", "summary") if c in table.c]
     out: dict[str, dict[str, Any]] = {}
     for row in conn.execute(select(table.c.id, *[table.c[c] for c in cols])):
@@ -73,10 +77,10 @@ def _catalogue(engine: Engine, conn: Connection) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _catalogue_files() -> dict[str, dict[str, Any]]:
-    """The YAML catalogue (shipped + ``$NARRATRACE_CATALOG``), when that capability is installed."""
+def _catalogue_files(source: CatalogueSource | None) -> dict[str, dict[str, Any]]:
+    """The YAML catalogue (shipped + the configured folders), when that capability is installed."""
     try:
-        from ..match.catalogue import load_catalogue
+        from ..match.catalogue import CatalogueSource
     except ImportError:
         return {}
     return {
@@ -86,7 +90,7 @@ def _catalogue_files() -> dict[str, dict[str, Any]]:
             "claims": {lang: list(v) for lang, v in n.claims.items()},
             "debunks": list(n.debunks),
         }
-        for n in load_catalogue().narratives
+        for n in (source or CatalogueSource()).load().narratives
     }
 
 
@@ -106,10 +110,11 @@ def _fill_titles(engine: Engine, entries: list[dict[str, Any]]) -> None:
 
 
 def narrative_detail(
-    engine: Engine, narrative_id: str, entries: list[dict[str, Any]] | None = None, limit: int = 200
+    engine: Engine, narrative_id: str, entries: list[dict[str, Any]] | None = None, limit: int = 200,
+    source: CatalogueSource | None = None,
 ) -> dict[str, Any] | None:
     """One narrative with its best matches; ``entries`` is a (cached) ``list_narratives``."""
-    entries = list_narratives(engine) if entries is None else entries
+    entries = list_narratives(engine, source) if entries is None else entries
     entry = next((n for n in entries if n["id"] == narrative_id), None)
     if entry is None:
         return None
@@ -144,16 +149,24 @@ class EditError(ValueError):
         self.status = status
 
 
-def save_narrative(narrative_id: str, data: Any) -> dict[str, Any]:
-    """Create or replace ``<$NARRATRACE_CATALOG>/<id>.yaml`` from API data (validated)."""
+def save_narrative(narrative_id: str, data: Any, source: CatalogueSource | None = None) -> dict[str, Any]:
+    """Create or replace ``<folder>/<id>.yaml`` from API data (validated), where the analyses read it.
+
+    The folder is the last of ``[stages."narratives.v1"] catalog``, else
+    ``$NARRATRACE_CATALOG``; matchers built in this process are dropped, so the next
+    analysis here matches against the edit.
+    """
     try:
-        from ..match.catalogue import CatalogueError, default_user_dir, narrative_from_data, write_narrative
+        from ..match.catalogue import CatalogueError, CatalogueSource, narrative_from_data, write_narrative
+        from ..match.stage import clear_cache
     except ImportError as exc:  # pragma: no cover - the catalogue ships with the package
         raise EditError(503, f"the narrative catalogue is not available in this build: {exc}") from None
-    folder = default_user_dir()
+    folder = (source or CatalogueSource()).write_folder()
     if folder is None:
         raise EditError(
-            409, "no catalogue folder to write to: set $NARRATRACE_CATALOG to a folder and restart the server"
+            409,
+            "no catalogue folder to write to: set $NARRATRACE_CATALOG (or [stages.\"narratives.v1\"] catalog) "
+            "to a folder and restart the server",
         )
     if not isinstance(data, dict):
         raise EditError(400, "send the narrative as a JSON object: {title, summary, claims: {en: [...]}, ...}")
@@ -162,5 +175,6 @@ def save_narrative(narrative_id: str, data: Any) -> dict[str, Any]:
         write_narrative(narrative, folder, overwrite=True)
     except CatalogueError as exc:
         raise EditError(422, str(exc)) from None
+    clear_cache()
     saved: dict[str, Any] = narrative.to_data()
     return saved

@@ -36,7 +36,7 @@ def _url(path: str, params: dict[str, Any]) -> str:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, w: Web) -> HTMLResponse:
-    data = w.cache.get("overview", lambda: overview(w.store.engine))
+    data = w.cache.get("overview", lambda: overview(w.store.engine, w.catalogue))
     return _render(
         request,
         "overview.html",
@@ -143,7 +143,7 @@ def narratives_page(request: Request, w: Web) -> HTMLResponse:
 
 @router.get("/narratives/{narrative_id}", response_class=HTMLResponse)
 def narrative_page(request: Request, w: Web, narrative_id: Ident) -> HTMLResponse:
-    n = narrative_detail(w.store.engine, narrative_id, cached_narratives(w))
+    n = narrative_detail(w.store.engine, narrative_id, cached_narratives(w), source=w.catalogue)
     if n is None:
         raise HTTPException(404, f"no narrative with id {narrative_id!r}")
     points = [
