@@ -91,14 +91,16 @@ def process_item(settings: Settings, item: RawItem) -> Article | Rejection:
     try:
         result = stages.cleaner(item)
     except Exception as exc:  # a cleaner bug must not end the run
-        return Rejection(item.source, "stage_error", f"cleaner {stages.cleaner.name} failed: {exc!r}")
+        where = item.source.label()
+        return Rejection(item.source, "stage_error", f"{where}: cleaner {stages.cleaner.name} failed: {exc!r}")
     if isinstance(result, Rejection):
         return result
     for stage in stages.analysers:
         try:
             result = stage(result)
         except Exception as exc:
-            return Rejection(item.source, "stage_error", f"stage {stage.name} failed: {exc!r}")
+            where = item.source.label()
+            return Rejection(item.source, "stage_error", f"{where}: stage {stage.name} failed: {exc!r}")
     return result
 
 

@@ -24,6 +24,11 @@ class SourceRef:
     url: str | None = None
     line: int | None = None
 
+    def label(self) -> str:
+        """Where, for a human: ``path:line``, the URL, or ``input``."""
+        line = f":{self.line}" if self.line else ""
+        return f"{self.path or self.url or 'input'}{line}"
+
 
 @dataclass(frozen=True)
 class RawItem:

@@ -159,3 +159,45 @@ def test_stage_option_typos_are_refused_before_anything_is_read(tmp_path: Path, 
                     encoding="utf-8")
     res = CliRunner().invoke(cli, ["analyze", str(folder), "--db", db_path, "--no-progress", "--config", str(good)])
     assert res.exit_code == 0, res.output
+
+
+def _in_terminal(args: list[str], cwd: Path) -> str:
+    """Run the installed CLI with standard output and error on a pseudo-terminal."""
+    import os
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(args, stdout=slave, stderr=slave, cwd=cwd, close_fds=True)
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    proc.wait(120)
+    return out.decode("utf-8", "replace")
+
+
+def test_article_text_cannot_drive_the_terminal(tmp_path: Path) -> None:
+    """Escape sequences in titles, outlets and file names are shown, not obeyed, when the
+    output is a terminal; piped output keeps the data as it is."""
+    exe = str(Path(sys.executable).with_name("narratrace"))
+    feed = tmp_path / "in"
+    feed.mkdir()
+    item = {"id": "e1", "title": "Port strike \x1b]0;PWNED\x07 ends", "outlet": "Wire\x1b]52;c;ZXZpbA==\x07",
+            "text": "Dockers ended their strike on Monday after two weeks, the union said.", "date": "2021-05-03"}
+    (feed / "items.jsonl").write_text(json.dumps(item) + "\n", encoding="utf-8")
+    (feed / "e\x1b[31mvil\nFAKE rejected line.txt").write_text("", encoding="utf-8")
+    db = str(tmp_path / "t.db")
+    shown = _in_terminal([exe, "analyze", str(feed), "--db", db, "--no-progress"], tmp_path)
+    assert "\x1b]" not in shown and "e\\x1b[31mvil\\nFAKE rejected line.txt" in shown
+    stories = _in_terminal([exe, "stories", "--db", db], tmp_path)
+    assert "\x1b]" not in stories and "\x07" not in stories
+    assert "Wire\\x1b]52;c;ZXZpbA==\\x07" in stories and "\\x1b]0;PWNED\\x07" in stories
+    piped = subprocess.run([exe, "stories", "--db", db, "--json"], capture_output=True, text=True, check=True)
+    assert json.loads(piped.stdout.splitlines()[0])["outlets"] == {item["outlet"]: 1}

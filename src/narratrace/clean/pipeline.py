@@ -101,5 +101,4 @@ class RuleCleaner:
 
     @staticmethod
     def _where(item: RawItem) -> str:
-        line = f":{item.source.line}" if item.source.line else ""
-        return f"{item.source.path or item.source.url or 'input'}{line}"
+        return item.source.label()

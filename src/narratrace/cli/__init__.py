@@ -46,4 +46,7 @@ for _name in COMMAND_MODULES:
 
 
 def main() -> None:
+    from .terminal import protect_terminals
+
+    protect_terminals()
     cli(prog_name="narratrace")

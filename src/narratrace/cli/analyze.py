@@ -22,6 +22,7 @@ from ..config import ConfigError
 from ..pipeline import RunSummary, analyze
 from ..stages import UnknownStageError
 from .common import EXIT_OK, EXIT_REJECTED, checked_settings, db_option, open_db
+from .terminal import one_line
 
 config_option = click.option(
     "--config", "config_path", type=click.Path(dir_okay=False), default=None,
@@ -50,11 +51,12 @@ def print_summary(summary: RunSummary, console: Console, show_all: bool = False)
     limit = None if show_all else 20
     for rejection in summary.rejected[:limit]:
         # Text, not markup: a file name or a detail may contain [brackets] of its own
-        console.print(Text.assemble(("rejected ", "red"), f"[{rejection.reason}] {rejection.detail}"), soft_wrap=True)
+        line = one_line(f"[{rejection.reason}] {rejection.detail}")
+        console.print(Text.assemble(("rejected ", "red"), line), soft_wrap=True)
     if limit and len(summary.rejected) > limit:
         console.print(f"... and {len(summary.rejected) - limit} more (see `narratrace report` or --verbose)")
     for err in summary.corpus_errors:
-        console.print(Text.assemble(("corpus stage failed ", "red"), err), soft_wrap=True)
+        console.print(Text.assemble(("corpus stage failed ", "red"), one_line(err)), soft_wrap=True)
 
 
 @click.command("analyze")

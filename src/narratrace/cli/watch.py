@@ -19,6 +19,7 @@ from ..watch import (
     watch,
 )
 from .common import checked_settings, db_option, open_db
+from .terminal import one_line
 
 
 @click.command("watch")
@@ -78,7 +79,7 @@ def watch_command(sources: tuple[str, ...], db: str, config_path: str | None, ev
         counts = {k: v for k, v in r.as_dict().items() if k != "errors"}
         click.echo(f"{stamp} poll: {json.dumps(counts)}", err=True)
         for e in r.errors:
-            click.echo(f"  error: {e}", err=True)
+            click.echo(f"  error: {one_line(str(e))}", err=True)
 
     try:
         watch(store, list(sources), settings, sinks, every=interval, once=once, opts=opts, on_report=report)
