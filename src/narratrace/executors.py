@@ -59,6 +59,13 @@ class PoolExecutor:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
+CONNECT_TIMEOUT = "10s"
+
+
+class SchedulerError(RuntimeError):
+    """The ``--scheduler`` address cannot be used (a usage error for the CLI)."""
+
+
 class DaskExecutor:
     """Runs the same worker function on a Dask cluster (``--scheduler tcp://host:8786``)."""
 
@@ -68,7 +75,11 @@ class DaskExecutor:
         from distributed import Client
 
         # distributed is untyped: keep it behind Any
-        client: Any = Client(address) if address != "local" else Client(processes=False, n_workers=1)  # type: ignore[no-untyped-call]
+        try:
+            client: Any = (Client(address, timeout=CONNECT_TIMEOUT) if address != "local"  # type: ignore[no-untyped-call]
+                           else Client(processes=False, n_workers=1))  # type: ignore[no-untyped-call]
+        except (OSError, ValueError, TypeError) as exc:  # unreachable, refused, or not an address
+            raise SchedulerError(f"cannot reach the Dask scheduler {address!r}: {exc}") from None
         self._client = client
         if initializer:
             client.run(initializer, *initargs)

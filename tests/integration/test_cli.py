@@ -54,6 +54,8 @@ def test_usage_errors_exit_2(tmp_path: Path, db_path: str) -> None:
     assert res.exit_code == 2 and "no analyser stage named 'nope.v9'" in res.output
     res = runner.invoke(cli, ["analyze", str(tmp_path), "--db", "postgresql://u@h:port/db"])
     assert res.exit_code == 2 and "cannot parse database URL" in res.output
+    res = runner.invoke(cli, ["analyze", str(tmp_path), "--db", db_path, "--scheduler", "not-an-address"])
+    assert res.exit_code == 2 and "cannot reach the Dask scheduler 'not-an-address'" in res.output
 
 
 def test_export_jsonl_record_contract_and_csv(tmp_path: Path, db_path: str) -> None:

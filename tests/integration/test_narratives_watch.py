@@ -163,3 +163,23 @@ def test_folder_source_picks_up_new_files_once(tmp_path: Path) -> None:
     assert second.new_items == 1 and second.alerts_raised == 1
     assert poll_once(store, [str(inbox)], SETTINGS, [JsonlSink(out)], opts).new_items == 0
     assert len(out.read_text().splitlines()) == 1
+
+
+def test_watch_once_exit_code_says_whether_everything_went_through(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from narratrace.cli import cli
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "one.txt").write_text(NEUTRAL, encoding="utf-8")
+    db = str(tmp_path / "w.db")
+    ok = CliRunner().invoke(cli, ["watch", str(inbox), "--db", db, "--once", "--quiet"])
+    assert ok.exit_code == 0, ok.output
+    (inbox / "empty.txt").write_text("", encoding="utf-8")
+    rejected = CliRunner().invoke(cli, ["watch", str(inbox), "--db", db, "--once", "--quiet"])
+    assert rejected.exit_code == 1 and '"rejected": 1' in rejected.output
+    missing = CliRunner().invoke(cli, ["watch", str(tmp_path / "nope"), "--db", db, "--once", "--quiet",
+                                       "--narrative", "no-such-narrative"])
+    assert missing.exit_code == 1
+    assert "'no-such-narrative' is not in the catalogue" in missing.output

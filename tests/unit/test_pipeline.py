@@ -112,6 +112,31 @@ def test_serve_settings(tmp_path: Path) -> None:
             load_settings(cfg)
 
 
+def test_every_type_mistake_is_a_config_error(tmp_path: Path) -> None:
+    """No traceback for a wrong type anywhere: each mistake names its section and key."""
+    cfg = tmp_path / "n.toml"
+    cases = {
+        '[limits]\nmax_article_chars = "abc"\n': r"\[limits\] max_article_chars must be an integer",
+        "[limits]\nmax_article_chars = -5\n": r"from 1 to",
+        "[limits]\nmax_articel_chars = 5\n": r"unknown key\(s\) in \[limits\]",
+        "stages = 1\n": r"\[stages\] must be a table",
+        "[stages]\nx = 1\n": r'\[stages\."x"\] must be a table of options',
+        "pipeline = 5\n": r"\[pipeline\] must be a table",
+        "[pipeline]\nanalysers = \"language.v1\"\n": r"must be a list of stage names",
+        "[pipeline]\ncleaner = 3\n": r"cleaner must be a stage name",
+        "[serve]\ntoken = 12\n": r"token must be a string",
+    }
+    for text, message in cases.items():
+        cfg.write_text(text, encoding="utf-8")
+        with pytest.raises(ConfigError, match=message):
+            load_settings(cfg)
+    cfg.write_bytes("[serve]\ntoken = \"caf\xe9\"\n".encode("latin-1"))
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        load_settings(cfg)
+    with pytest.raises(ConfigError, match="is a folder"):
+        load_settings(tmp_path)
+
+
 @pytest.mark.slow
 def test_dask_executor_runs_the_same_stages(tmp_path: Path) -> None:
     """``--scheduler local`` starts an in-process Dask cluster: same articles as inline."""

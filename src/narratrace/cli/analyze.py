@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..config import ConfigError
+from ..executors import SchedulerError
 from ..pipeline import RunSummary, analyze
 from ..stages import UnknownStageError
 from .common import EXIT_OK, EXIT_REJECTED, checked_settings, db_option, open_db
@@ -97,7 +98,7 @@ def analyze_command(
                 summary = analyze(list(paths), store, settings, jobs=jobs, scheduler=scheduler, progress=report)
         else:
             summary = analyze(list(paths), store, settings, jobs=jobs, scheduler=scheduler)
-    except (UnknownStageError, ConfigError) as exc:
+    except (UnknownStageError, ConfigError, SchedulerError) as exc:
         raise click.UsageError(str(exc)) from None
     print_summary(summary, console, show_all=verbose)
     sys.exit(EXIT_REJECTED if summary.rejected or summary.corpus_errors else EXIT_OK)

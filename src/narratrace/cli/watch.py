@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from typing import Any
 
 import click
 
+from ..match.catalogue import CatalogueSource
 from ..watch import (
     JsonlSink,
     NetPolicy,
@@ -18,7 +20,7 @@ from ..watch import (
     parse_every,
     watch,
 )
-from .common import checked_settings, db_option, open_db
+from .common import EXIT_OK, EXIT_REJECTED, checked_settings, db_option, open_db
 from .terminal import one_line
 
 
@@ -51,6 +53,8 @@ def watch_command(sources: tuple[str, ...], db: str, config_path: str | None, ev
 
     State lives in the database: restarting neither repeats nor loses items or alerts.
     Alerts go to standard output (unless --quiet), a JSONL file and/or a webhook.
+    With --once, the exit code is 1 if items were rejected, a source failed or an alert
+    could not be delivered (it is retried on the next poll), else 0.
     """
     settings = checked_settings(config_path)
     try:
@@ -73,6 +77,12 @@ def watch_command(sources: tuple[str, ...], db: str, config_path: str | None, ev
         net=NetPolicy(timeout=timeout, max_bytes=max_bytes, allow_private=allow_private),
     )
     store = open_db(db)
+    known = {n.id for n in CatalogueSource.from_options(settings.options_for("narratives.v1")).load().narratives}
+    for nid in narratives:
+        if nid not in known:
+            click.echo(f"warning: --narrative {one_line(nid)!r} is not in the catalogue: it will never alert",
+                       err=True)
+    troubles: list[PollReport] = []
 
     def report(r: PollReport) -> None:
         stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -80,11 +90,15 @@ def watch_command(sources: tuple[str, ...], db: str, config_path: str | None, ev
         click.echo(f"{stamp} poll: {json.dumps(counts)}", err=True)
         for e in r.errors:
             click.echo(f"  error: {one_line(str(e))}", err=True)
+        if r.rejected or r.errors or r.alerts_delivered < r.alerts_raised:
+            troubles.append(r)
 
     try:
         watch(store, list(sources), settings, sinks, every=interval, once=once, opts=opts, on_report=report)
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
+    # like analyze: 1 when inputs were rejected, a source failed or an alert was not delivered
+    sys.exit(EXIT_REJECTED if once and troubles else EXIT_OK)
 
 
 commands: list[Any] = [watch_command]
