@@ -203,3 +203,11 @@ def test_article_text_cannot_drive_the_terminal(tmp_path: Path) -> None:
     assert "Wire\\x1b]52;c;ZXZpbA==\\x07" in stories and "\\x1b]0;PWNED\\x07" in stories
     piped = subprocess.run([exe, "stories", "--db", db, "--json"], capture_output=True, text=True, check=True)
     assert json.loads(piped.stdout.splitlines()[0])["outlets"] == {item["outlet"]: 1}
+
+
+def test_unknown_run_is_a_usage_error(tmp_path: Path, db_path: str) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["analyze", str(_folder(tmp_path)), "--db", db_path, "--no-progress"]).exit_code == 0
+    for command in (["export", "--run", "99"], ["report", "--run", "99", "-o", "-"]):
+        res = runner.invoke(cli, [*command, "--db", db_path])
+        assert res.exit_code == 2 and "no run 99" in res.output

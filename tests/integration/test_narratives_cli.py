@@ -51,6 +51,16 @@ def test_import_csv(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["narratives", "import", str(posts), "--catalog", str(tmp_path / "c")])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "c" / "euvsd-x.yaml").is_file()
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(posts.read_bytes().replace(b"Birds", "Oiseaux \xe9".encode("latin-1")))
+    res = CliRunner().invoke(cli, ["narratives", "import", str(latin), "--catalog", str(tmp_path / "c")])
+    assert res.exit_code == 2 and "not UTF-8" in res.output
+    huge = tmp_path / "huge.csv"
+    huge.write_text("date,id,title\n2020-01-01,x,\"" + "a" * 3_000_000 + "\"\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["narratives", "import", str(huge), "--catalog", str(tmp_path / "c")])
+    assert res.exit_code == 2 and "field larger than field limit" in res.output
+    res = CliRunner().invoke(cli, ["narratives", "import", str(posts), "--catalog", str(posts)])
+    assert res.exit_code == 2 and "Traceback" not in res.output
 
 
 def test_analyze_show_timeline_candidates_promote(tmp_path: Path) -> None:

@@ -58,6 +58,9 @@ def test_trec_lines() -> None:
     n = write_trec([("q1", [Match("c2", 0.9), Match("c1", 0.5)])], out)
     assert n == 2
     assert out.getvalue().splitlines() == ["q1 Q0 c2 1 0.900000 narratrace", "q1 Q0 c1 2 0.500000 narratrace"]
+    spaced = io.StringIO()
+    write_trec([("q 2", [Match("fc\t3", 0.3)])], spaced)
+    assert spaced.getvalue().split() == ["q_2", "Q0", "fc_3", "1", "0.300000", "narratrace"]  # six fields
 
 
 def test_repeated_ids_keep_the_first_entry(tmp_path: Path) -> None:

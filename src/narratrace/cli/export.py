@@ -19,6 +19,8 @@ from .common import db_option, handle_broken_pipe, open_db, output_stream
 def export_command(db: str, fmt: str, output: str | None, run_id: int | None) -> None:
     """Write every stored article as the JSONL record of DESIGN.md (or a CSV table)."""
     store = open_db(db, must_exist=True)
+    if run_id is not None and run_id not in {r["id"] for r in store.runs()}:
+        raise click.BadParameter(f"no run {run_id} in this database", param_hint="--run")
     stream = output_stream(output)
     try:
         articles = store.iter_articles(run_id=run_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 from pathlib import Path
@@ -203,7 +204,13 @@ def import_command(posts: str, annotations: str | None, catalog: str | None, ove
     from ..match.importer import import_cases
 
     folder = _need_folder(catalog)
-    result = import_cases(posts, folder, annotations, overwrite=overwrite)
+    try:
+        result = import_cases(posts, folder, annotations, overwrite=overwrite)
+    except UnicodeDecodeError as exc:
+        raise click.UsageError(f"{posts} or {annotations}: not UTF-8 text ({exc.reason} at byte {exc.start}); "
+                               "save the CSV as UTF-8") from None
+    except (csv.Error, OSError) as exc:  # a malformed or oversized CSV field; a catalogue that is a file
+        raise click.UsageError(str(exc)) from None
     for why in result.skipped:
         click.echo(f"skipped {why}", err=True)
     click.echo(f"imported {len(result.written)} narrative(s) into {folder}")

@@ -7,13 +7,14 @@ from typing import Any
 import click
 
 from ..serve.report import render_report
-from .common import db_option, open_db, output_stream
+from .common import db_option, handle_broken_pipe, open_db, output_stream
 
 
 @click.command("report")
 @db_option
 @click.option("-o", "--output", default="report.html", show_default=True, help="HTML file to write ('-' for stdout).")
 @click.option("--run", "run", default=None, help="Only one run: its number, or 'last'. Default: everything stored.")
+@handle_broken_pipe
 def report_command(db: str, output: str, run: str | None) -> None:
     """Write a self-contained HTML report: articles by story, with language, outlet,
     date, clean body, removed debris and comments; rejected inputs with their reasons."""
@@ -26,6 +27,8 @@ def report_command(db: str, output: str, run: str | None) -> None:
             run_id = int(run)
         except ValueError:
             raise click.BadParameter("give a run number or 'last'", param_hint="--run") from None
+        if run_id not in {r["id"] for r in store.runs()}:
+            raise click.BadParameter(f"no run {run_id} in this database", param_hint="--run")
     html = render_report(store, run_id)
     stream = output_stream(output)
     stream.write(html)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,12 +172,20 @@ def dedupe_by_id(report: ReadReport, path: Path) -> ReadReport:
     return report
 
 
+def _trec_id(value: str) -> str:
+    """TREC fields are split on white space: an id containing some would shift every column."""
+    return re.sub(r"\s+", "_", value.strip()) or "_"
+
+
 def write_trec(results: Iterable[tuple[str, Sequence[Match]]], out: IO[str], tag: str = "narratrace") -> int:
-    """TREC run lines ``query_id Q0 claim_id rank score tag``; returns the line count."""
+    """TREC run lines ``query_id Q0 claim_id rank score tag``; returns the line count.
+
+    White space inside an id is written as ``_`` (the format has no quoting).
+    """
     n = 0
     for qid, matches in results:
         for rank, m in enumerate(matches, 1):
-            out.write(f"{qid} Q0 {m.id} {rank} {m.score:.6f} {tag}\n")
+            out.write(f"{_trec_id(qid)} Q0 {_trec_id(m.id)} {rank} {m.score:.6f} {tag}\n")
             n += 1
     return n
 

@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import hnswlib
 import numpy as np
 from sqlalchemy import func, select
 
@@ -95,10 +96,12 @@ def _load_files(index_path: Path, state_path: Path, dim: int, params: ClusterPar
         raw = np.asarray(data["raw"], dtype=np.float32)
         projection = Projection(data["mean"], data["components"]) if "mean" in data else None
     n = len(meta["ids"])
-    clusterer = StoryClusterer(dim, params, capacity=max(2 * n, 1024), projection=projection)
-    clusterer._index.load_index(str(index_path), max_elements=max(2 * n, 1024))
-    clusterer._index.set_ef(params.ef)
-    clusterer._index.set_num_threads(1)
+    clusterer = StoryClusterer(dim, params, capacity=16, projection=projection)
+    index = hnswlib.Index(space="ip", dim=dim)  # loaded into a blank index (not an initialised one)
+    index.load_index(str(index_path), max_elements=max(2 * n, 1024))
+    index.set_ef(params.ef)
+    index.set_num_threads(1)
+    clusterer._index = index
     if clusterer._index.get_current_count() != n or raw.shape != (n, dim):
         return None
     clusterer._raw = np.concatenate([raw, np.zeros((max(n, 16), dim), dtype=np.float32)])
