@@ -134,6 +134,25 @@ def test_text_search_with_snippets(client: TestClient, corpus: dict[str, Article
     assert client.get("/api/search", params={"q": 'NEAR( " OR * -', "mode": "text"}).status_code == 200
 
 
+def test_any_word_fallback_pages_and_ignores_stop_words(client: TestClient, corpus: dict[str, Article]) -> None:
+    """No article has every word: the fallback ranks by the content words, on every page."""
+    q = {"q": "le chlore chlorine par zzqxw en", "mode": "text"}
+    every = [h["id"] for h in client.get("/api/search", params=q | {"limit": 50}).json()["items"]]
+    import re
+
+    having = {a.id for a in corpus.values() if re.search(r"\bchlor(e|ine)\b", f"{a.title} {a.body}", re.I)}
+    assert len(having) >= 2 and sorted(every) == sorted(having)  # not every article with "le", "par", "en"
+    paged = [h["id"] for off in range(len(every) + 1) for h in
+             client.get("/api/search", params=q | {"limit": 1, "offset": off}).json()["items"]]
+    assert paged == every  # page 2 is the fallback's page 2, not an empty page
+    # every hit carries duplicate_of like the other modes and lists
+    hits = client.get("/api/search", params={"q": "provocation", "mode": "text", "limit": 50}).json()["items"]
+    copies = {h["id"]: h["duplicate_of"] for h in hits}
+    assert all("duplicate_of" in h for h in hits)
+    for aid, dup in copies.items():
+        assert dup == client.get(f"/api/articles/{aid}").json()["duplicate_of"]
+
+
 @pytest.mark.slow
 def test_semantic_search_crosses_languages(client: TestClient, corpus: dict[str, Article]) -> None:
     res = client.get(

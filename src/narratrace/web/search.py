@@ -12,6 +12,7 @@ side lives in ``semantic.py``.
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -37,6 +38,27 @@ _RRF_K = 60
 def fts_terms(query: str) -> list[str]:
     """The words of a query, for a MATCH expression that cannot carry operators."""
     return _TERM.findall(query[:MAX_QUERY_CHARS])[:MAX_TERMS]
+
+
+@functools.lru_cache(maxsize=32)
+def _stop_words(lang: str) -> frozenset[str]:
+    """spaCy's stop-word list of a language (no model needed); empty when it has none."""
+    try:
+        import spacy.util
+
+        return frozenset(spacy.util.get_lang_class(lang).Defaults.stop_words)
+    except (ImportError, KeyError, AttributeError, ValueError):
+        return frozenset()
+
+
+def content_terms(terms: list[str], query: str) -> list[str]:
+    """The query's words without the stop words of its language (all of them if none is left)."""
+    from ..analyse.language import detect_language
+
+    lang, _ = detect_language(query[:MAX_QUERY_CHARS])
+    stops = _stop_words(lang) if lang else frozenset()
+    kept = [t for t in terms if t.lower() not in stops]
+    return kept or terms
 
 
 def split_snippet(snippet: str | None) -> list[dict[str, Any]]:
@@ -72,10 +94,16 @@ class SearchIndex:
         terms = fts_terms(query)
         if not terms:
             return []
-        hits = self._fts(" ".join(f'"{t}"' for t in terms), " ".join(terms), lang, limit, offset, snippets)
-        if not hits and len(terms) > 1 and offset == 0:  # no page has all words: any word
-            hits = self._fts(" OR ".join(f'"{t}"' for t in terms), " | ".join(terms), lang, limit, offset, snippets)
-        return hits
+        every = " ".join(f'"{t}"' for t in terms)
+        hits = self._fts(every, " ".join(terms), lang, limit, offset, snippets)
+        if hits or len(terms) < 2:
+            return hits
+        if offset and self._fts(every, " ".join(terms), lang, 1, 0, False):
+            return []  # all the words do match, on earlier pages only
+        # No article has all the words: rank those with any of them, but not by the
+        # little words ("le", "en", "par") that every article of that language has.
+        some = content_terms(terms, query)
+        return self._fts(" OR ".join(f'"{t}"' for t in some), " | ".join(some), lang, limit, offset, snippets)
 
     def _fts(
         self, match: str, tsquery: str, lang: str | None, limit: int, offset: int, snippets: bool = True
@@ -96,7 +124,7 @@ class SearchIndex:
             "end": END,
             "cands": CANDIDATES * (3 if lang else 1),
         }
-        cols = "a.id, a.seq, a.title, a.outlet, a.lang, a.published, a.story_id, a.source_url AS url"
+        cols = "a.id, a.seq, a.title, a.outlet, a.lang, a.published, a.story_id, a.duplicate_of, a.source_url AS url"
         if dialect == "sqlite":
             sql = (
                 "WITH cand AS (SELECT rowid AS seq, bm25(articles_fts) AS rank FROM articles_fts "
