@@ -405,3 +405,38 @@ def test_cli_narratives_read_the_configured_catalogue(tmp_path: Path) -> None:
     assert shown.exit_code == 0 and "The moon is made of cheese" in shown.output
     default = CliRunner().invoke(cli, ["narratives", "list", "--json"], env={"NARRATRACE_CATALOG": ""})
     assert "moon-cheese" not in default.output and len(default.output.splitlines()) > 10  # shipped ones
+
+
+def test_an_original_lists_its_copies_and_translations(client: TestClient, corpus: dict[str, Article]) -> None:
+    """Relations are stored on the copy; the source's page shows them the other way round."""
+    import re
+
+    def section(html: str, list_id: str) -> str:
+        found = re.search(rf'<ul class="plain" id="{list_id}">(.*?)</ul>', html, re.S)
+        return found.group(1) if found else ""
+
+    en = client.get(f"/articles/{corpus['en'].id}").text
+    derived = section(en, "derived")
+    assert "Copies and translations of this article (2)" in en
+    assert f'translation: <a href="/articles/{corpus["fr"].id}"' in derived
+    assert f'copy: <a href="/articles/{corpus["rep"].id}"' in derived
+    fr = client.get(f"/articles/{corpus['fr'].id}").text
+    assert f'Translation of <a href="/articles/{corpus["en"].id}"' in section(fr, "sources")
+    rep = client.get(f"/articles/{corpus['rep'].id}").text
+    assert f'Copy of <a href="/articles/{corpus["en"].id}"' in section(rep, "sources")
+    assert "Earliest version" in rep and 'id="derived"' not in rep
+
+
+def test_direction_controls_in_article_fields_end_with_the_field(tmp_path: Path) -> None:
+    """An outlet with a right-to-left override must not reverse the date and labels after it."""
+    from narratrace.records import SourceRef
+
+    store = open_store(str(tmp_path / "b.db"))
+    run = store.start_run("t", [])
+    art = Article(id="bidi1", content_hash="hb1", source=SourceRef(path="x.txt"), body="Breaking news today.",
+                  title="Breaking \u202enews", outlet="Trusted\u202e News", lang="en", published="2021-06-01")
+    store.add_article(art, run)
+    client = TestClient(create_app(store, Settings()))
+    for page in ("/articles/bidi1", "/articles", "/search?q=breaking&mode=text"):
+        html = client.get(page).text
+        assert "Trusted\u202e News\u202c" in html and "Trusted\u202e News<" not in html, page

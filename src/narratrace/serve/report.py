@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from .. import __version__
 from ..records import Article
 from ..store import Store
+from .bidi import close_bidi
 
 
 @dataclass
@@ -84,5 +85,6 @@ def render_report(store: Store, run_id: int | None = None) -> str:
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=close_bidi,
     )
     return env.get_template("report.html.j2").render(**build_context(store, run_id))

@@ -31,6 +31,7 @@ from .. import __version__
 from ..config import Settings
 from ..embed import DEFAULT_ENCODER
 from ..match.catalogue import CatalogueSource
+from ..serve.bidi import close_bidi
 from ..store import Store, open_store
 from .corpus import TTLCache
 from .queries import QueryError
@@ -126,6 +127,7 @@ def _templates() -> Environment:
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=close_bidi,
     )
     env.filters["safe_url"] = safe_url
     env.globals["version"] = __version__

@@ -17,7 +17,7 @@ from .api import Date, Ident, Text, Web, cached_narratives
 from .charts import bars, meaningful_edges, stacked, story_graph
 from .corpus import entity_detail, list_entities, list_stories, overview, story_detail
 from .narratives import narrative_detail
-from .queries import ArticleFilter, get_record, list_articles, summaries_by_id
+from .queries import ArticleFilter, derived_from, get_record, list_articles, summaries_by_id
 from .render import marks_of, segments
 
 router = APIRouter(include_in_schema=False)
@@ -85,6 +85,7 @@ def article_page(request: Request, w: Web, article_id: Ident) -> HTMLResponse:
             raise HTTPException(404, f"no article with id {article_id!r}")
         linked = [r.get("article_id") for r in rec.get("relations") or []] + [rec.get("duplicate_of")]
         related = summaries_by_id(conn, [i for i in linked if isinstance(i, str)][:100])
+        derived = derived_from(conn, article_id, rec.get("story_id"))
     marks = marks_of(rec)
     kinds = sorted({m["kind"] for m in marks})
     return _render(
@@ -94,6 +95,7 @@ def article_page(request: Request, w: Web, article_id: Ident) -> HTMLResponse:
         segments=segments(rec.get("body") or "", marks),
         kinds=kinds,
         related=related,
+        derived=derived,
         n_marks=len(marks),
     )
 

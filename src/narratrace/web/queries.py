@@ -237,6 +237,31 @@ def get_records(conn: Connection, ids: list[str]) -> list[dict[str, Any]]:
     return [by_id[i] for i in ids if i in by_id]
 
 
+MAX_DERIVED_SCAN = 2000  # story members read to find an article's copies (stories are small)
+
+
+def derived_from(conn: Connection, article_id: str, story_id: str | None) -> list[dict[str, Any]]:
+    """Articles copied or translated from this one (their relation points here), oldest first.
+
+    Relations are stored on the copy, pointing at its source; the source's page needs
+    the reverse. A copy is clustered into its source's story, so only that story's
+    members are read (bounded), plus any article whose earliest version this is.
+    """
+    query = select(A.c.id, A.c.record).where(A.c.id != article_id)
+    if story_id:
+        query = query.where((A.c.story_id == story_id) | (A.c.duplicate_of == article_id))
+    else:
+        query = query.where(A.c.duplicate_of == article_id)
+    out = []
+    for aid, rec in conn.execute(query.limit(MAX_DERIVED_SCAN)):
+        rels = [r for r in (rec or {}).get("relations") or [] if r.get("article_id") == article_id]
+        if rels:
+            out.append({"id": aid, "kind": rels[0].get("kind"), "score": rels[0].get("score")})
+    found = summaries_by_id(conn, [d["id"] for d in out])
+    derived = [found[d["id"]] | d for d in out if d["id"] in found]
+    return sorted(derived, key=lambda d: (d.get("published") or "", d["id"]))
+
+
 def summaries_by_id(conn: Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for i in range(0, len(ids), 500):
