@@ -440,3 +440,15 @@ def test_direction_controls_in_article_fields_end_with_the_field(tmp_path: Path)
     for page in ("/articles/bidi1", "/articles", "/search?q=breaking&mode=text"):
         html = client.get(page).text
         assert "Trusted\u202e News\u202c" in html and "Trusted\u202e News<" not in html, page
+
+
+def test_an_analysis_moves_every_count_at_once(tmp_path: Path) -> None:
+    store = open_store(str(tmp_path / "n.db"))
+    client = TestClient(create_app(store, Settings(token="t")))
+    auth = {"authorization": "Bearer t", "content-type": "text/plain"}
+    assert client.get("/api/health").json()["articles"] == 0 and client.get("/api/articles").json()["total"] == 0
+    text = "Port strike ends\n\nDockers ended their strike on Monday after two weeks, the union said."
+    assert client.post("/api/analyze", content=text, headers=auth).status_code == 200
+    listed = client.get("/api/articles").json()
+    assert listed["total"] == len(listed["items"]) == 1
+    assert client.get("/api/health").json()["articles"] == 1 and client.get("/api/stories").json()["total"] == 1

@@ -143,3 +143,19 @@ def test_cache_computes_once_under_concurrency_and_serves_stale() -> None:
     assert cache.get("k", slow) == 1  # expired: still the old value, refreshed behind
     time.sleep(0.1)
     assert cache.get("k", slow) == 2
+
+
+def test_cache_never_serves_a_value_long_expired() -> None:
+    """After a quiet spell the first reader gets a fresh value, not one from minutes ago."""
+    cache = TTLCache(ttl=0.02, max_stale=0.02)
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert cache.get("k", compute) == 1
+    time.sleep(0.1)  # expired 0.08 s ago: beyond max_stale
+    assert cache.get("k", compute) == 2  # computed before answering
+    cache.clear()
+    assert cache.get("k", compute) == 3

@@ -267,7 +267,10 @@ async def analyze(request: Request) -> Response:
 
     Needs ``Authorization: Bearer <token>``. Already stored inputs come back as stored.
     """
-    return await analyze_request(request)
+    response = await analyze_request(request)
+    if response.status_code < 400:
+        (await web(request)).cache.clear()  # totals, stories, entities and the overview moved
+    return response
 
 
 NARRATIVE_BODY = {

@@ -33,12 +33,15 @@ class TTLCache:
     """A few seconds of memory for expensive aggregates, safe across request threads.
 
     One thread computes a missing value while the others wait for it (no stampede of
-    identical GROUP BYs); an expired value is still served while one background thread
-    recomputes it, so no request pays for the refresh.
+    identical GROUP BYs); a value expired less than ``max_stale`` seconds ago is still
+    served while one background thread recomputes it, so no request pays for the
+    refresh under load. An older one (the first request after a quiet spell) is
+    recomputed before answering: counts are never more than ``ttl + max_stale`` old.
     """
 
-    def __init__(self, ttl: float = 5.0, max_keys: int = 2048) -> None:
+    def __init__(self, ttl: float = 5.0, max_keys: int = 2048, max_stale: float | None = None) -> None:
         self.ttl = ttl
+        self.max_stale = 2 * ttl if max_stale is None else max_stale
         self.max_keys = max_keys
         self._data: dict[str, tuple[float, Any]] = {}
         self._lock = threading.Lock()
@@ -48,8 +51,9 @@ class TTLCache:
     def get(self, key: str, compute: Callable[[], T]) -> T:
         with self._lock:
             hit = self._data.get(key)
-            if hit is not None:
-                if hit[0] <= time.monotonic() and key not in self._refreshing:
+            now = time.monotonic()
+            if hit is not None and now - hit[0] < self.max_stale:
+                if hit[0] <= now and key not in self._refreshing:
                     self._refreshing.add(key)
                     threading.Thread(target=self._refresh, args=(key, compute), daemon=True).start()
                 return hit[1]  # type: ignore[no-any-return]
@@ -57,7 +61,7 @@ class TTLCache:
         with key_lock:
             with self._lock:
                 hit = self._data.get(key)
-            if hit is not None:
+            if hit is not None and time.monotonic() - hit[0] < self.max_stale:
                 return hit[1]  # type: ignore[no-any-return]
             value = compute()
             with self._lock:
@@ -72,6 +76,11 @@ class TTLCache:
         """Forget a value (after a write), so the next reader computes it afresh."""
         with self._lock:
             self._data.pop(key, None)
+
+    def clear(self) -> None:
+        """Forget every value: after an analysis stored articles, every count may have moved."""
+        with self._lock:
+            self._data.clear()
 
     def _refresh(self, key: str, compute: Callable[[], Any]) -> None:
         try:
