@@ -83,6 +83,12 @@ def test_export_jsonl_record_contract_and_csv(tmp_path: Path, db_path: str) -> N
     assert len(rows) == 2
     hostile = next(r for r in rows if "HYPERLINK" in r["body"])
     assert not hostile["body"].startswith("=")  # no formula injection into spreadsheets
+    # a spreadsheet user sees what the JSONL record holds, relations and date source included
+    assert {"relations", "published_source", "warnings"} <= set(rows[0])
+    by_id = {r["id"]: r for r in rows}
+    for rec in records:
+        assert json.loads(by_id[rec["id"]]["relations"] or "[]") == rec["relations"]
+        assert (by_id[rec["id"]]["published_source"] or None) == rec["published_source"]
 
 
 def test_report_escapes_article_text(tmp_path: Path, db_path: str) -> None:

@@ -37,6 +37,12 @@ def test_list_show_add(tmp_path: Path) -> None:
     assert (cat / "moon-base-is-fake.yaml").is_file()
     res = runner.invoke(cli, ["narratives", "list", "--catalog", str(cat), "--json"])
     assert any(json.loads(line)["id"] == "moon-base-is-fake" for line in res.output.splitlines())
+    # the same title again: a new id, unless --overwrite, which replaces it
+    again = ["narratives", "add", "--catalog", str(cat), "--title", "Moon base is fake", "--claim", "Shot in Nevada."]
+    assert runner.invoke(cli, again).exit_code == 0 and (cat / "moon-base-is-fake-2.yaml").is_file()
+    assert runner.invoke(cli, [*again, "--overwrite"]).exit_code == 0
+    assert "Shot in Nevada." in (cat / "moon-base-is-fake.yaml").read_text(encoding="utf-8")
+    assert not (cat / "moon-base-is-fake-3.yaml").exists()
     # no folder given: a usage error that says how to fix it
     res = runner.invoke(cli, ["narratives", "add", "--title", "x", "--claim", "y"],
                         env={"NARRATRACE_CATALOG": ""})

@@ -8,10 +8,13 @@ import click
 
 from .common import db_option, handle_broken_pipe, open_db
 
+ENTITY_TYPES = ["PER", "ORG", "LOC", "MEDIA", "NORP", "MISC", "DATE", "MONEY", "PERCENT"]
+
 
 @click.command("entities")
 @db_option
-@click.option("--type", "type_", default=None, help="Only this type (PER, ORG, LOC, MEDIA, NORP, MISC).")
+@click.option("--type", "type_", default=None, help="Only this type.",
+              type=click.Choice(ENTITY_TYPES, case_sensitive=False))
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(0), help="0 for all.")
 @click.option("--min-mentions", default=1, show_default=True, type=click.IntRange(1))
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)

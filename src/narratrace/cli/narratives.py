@@ -183,7 +183,9 @@ def add_command(file: str | None, catalog: str | None, nid: str | None, title: s
                 raise click.UsageError("give a YAML FILE, or at least --title and one --claim")
             taken = [x.id for x in load_catalogue([folder]).narratives]
             n = Narrative(
-                id=nid or unique_id(slugify(title, 50), taken), title=title, summary=summary,
+                # --overwrite replaces the narrative of that title; otherwise a new id is found
+                id=nid or (slugify(title, 50) if overwrite else unique_id(slugify(title, 50), taken)),
+                title=title, summary=summary,
                 claims={lang: claims}, keywords={lang: keywords} if keywords else {},
                 entities=entities, debunks=debunks, first_seen=first_seen,
             )
@@ -219,9 +221,10 @@ def import_command(posts: str, annotations: str | None, catalog: str | None, ove
 
 @narratives_group.command("candidates")
 @db_option
-@click.option("--threshold", type=float, default=0.72, show_default=True, help="Claim similarity to link.")
-@click.option("--min-outlets", type=int, default=2, show_default=True)
-@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=0.72, show_default=True,
+              help="Claim similarity to link.")
+@click.option("--min-outlets", type=click.IntRange(1), default=2, show_default=True)
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @handle_broken_pipe
 def candidates_command(db: str, threshold: float, min_outlets: int, limit: int, as_json: bool) -> None:

@@ -21,7 +21,7 @@ def _top(counts: dict[str, int], n: int = 3) -> str:
 @click.command("stories")
 @db_option
 @click.option("--min-size", type=int, default=1, show_default=True, help="Hide smaller stories.")
-@click.option("--limit", type=int, default=None, help="Show at most this many stories.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Show at most this many stories.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per story instead of a table.")
 @handle_broken_pipe
 def stories_command(db: str, min_size: int, limit: int | None, as_json: bool) -> None:

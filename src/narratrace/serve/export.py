@@ -20,13 +20,16 @@ RECORD_FIELDS = (
     "removed", "entities", "attributions", "claims", "story_id", "duplicate_of", "narratives", "techniques",
 )
 
+# After the contract's fields, in both formats (the CSV leaves out the content hash).
+EXTRA_FIELDS = ("published_source", "relations", "warnings", "content_hash")
+
 
 def record(article: Article) -> dict[str, Any]:
     """The JSONL export record: the fields of DESIGN.md first, then the extras."""
     data = to_dict(article)
     data["source"] = {"path": article.source.path, "url": article.source.url, "line": article.source.line}
     ordered = {key: data[key] for key in RECORD_FIELDS}
-    for key in ("published_source", "relations", "warnings", "content_hash"):
+    for key in EXTRA_FIELDS:
         ordered[key] = data[key]
     return ordered
 
@@ -54,7 +57,7 @@ def _cell(value: Any) -> str:
 
 
 def write_csv(articles: Iterable[Article], stream: TextIO) -> int:
-    columns = ["id", "external_id", "source_path", "source_url", *RECORD_FIELDS[3:]]
+    columns = ["id", "external_id", "source_path", "source_url", *RECORD_FIELDS[3:], *EXTRA_FIELDS[:3]]
     writer = csv.writer(stream)
     writer.writerow(columns)
     count = 0
