@@ -452,3 +452,16 @@ def test_an_analysis_moves_every_count_at_once(tmp_path: Path) -> None:
     listed = client.get("/api/articles").json()
     assert listed["total"] == len(listed["items"]) == 1
     assert client.get("/api/health").json()["articles"] == 1 and client.get("/api/stories").json()["total"] == 1
+
+
+def test_entities_are_found_by_any_spelling_in_the_articles(client: TestClient) -> None:
+    listed = {e["id"]: e for e in client.get("/api/entities", params={"limit": 200}).json()["items"]}
+    # listed under its most frequent spelling, as on its own page
+    assert listed["Q-white-helmets"]["name"] == client.get("/api/entities/Q-white-helmets").json()["name"]
+    assert "casques" not in listed["Q-white-helmets"]["name"].casefold()  # neither that name nor the id ...
+    found = client.get("/api/entities", params={"q": "casques b"}).json()["items"]
+    assert [e["id"] for e in found] == ["Q-white-helmets"]  # ... the French spelling in one article does
+    assert 'href="/entities/Q-white-helmets"' in client.get("/entities", params={"q": "CASQUES B"}).text
+    assert client.get("/api/entities", params={"q": "%"}).json()["items"] == []  # LIKE wildcards are text
+    typed = client.get("/api/entities", params={"type": "org"}).json()["items"]
+    assert typed and {e["type"] for e in typed} == {"ORG"}

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from .analyze import analyze_request, read_body, require_token
 from .app import WebState
-from .corpus import entity_detail, list_entities, list_stories, story_detail
+from .corpus import entity_detail, filter_entities, list_entities, list_stories, story_detail
 from .export import download
 from .models import (
     AnalyzeResult,
@@ -188,10 +188,9 @@ def entities(
     """Canonical entities (people, organisations, places) by number of articles."""
     items = w.cache.get("entities", lambda: _with_conn(w, list_entities))
     if q:
-        needle = q.casefold()
-        items = [e for e in items if needle in (e["name"] or "").casefold() or needle in e["id"].casefold()]
+        items = _with_conn(w, lambda conn: filter_entities(conn, items, q))
     if type:
-        items = [e for e in items if e["type"] == type]
+        items = [e for e in items if (e["type"] or "").upper() == type.upper()]
     if format != "json":
         return download(items, format, ["id", "name", "type", "articles", "mentions"], "entities")
     return _page(items, offset, limit)

@@ -208,13 +208,20 @@ def list_entities(conn: Connection) -> list[dict[str, Any]]:
         ).group_by(me.c.canonical_id)
     ).all()
     names = {r.canonical_id: r for r in conn.execute(select(en.c.canonical_id, en.c.canonical_name, en.c.type))}
+    # without a catalogue name, the most frequent spelling (as on the entity's page)
+    spelling: dict[str, tuple[int, str]] = {}
+    for cid, text, n in conn.execute(select(me.c.canonical_id, me.c.text, func.count()).group_by(
+            me.c.canonical_id, me.c.text)):
+        best = spelling.get(cid)
+        if best is None or (-int(n), text) < (-best[0], best[1]):
+            spelling[cid] = (int(n), text)
     out = []
     for cid, n_articles, n_mentions, text, etype in counts:
         known = names.get(cid)
         out.append(
             {
                 "id": cid,
-                "name": known.canonical_name if known is not None else text,
+                "name": known.canonical_name if known is not None else spelling.get(cid, (0, text))[1],
                 "type": (known.type if known is not None else None) or etype,
                 "articles": int(n_articles),
                 "mentions": int(n_mentions),
@@ -222,6 +229,22 @@ def list_entities(conn: Connection) -> list[dict[str, Any]]:
         )
     out.sort(key=lambda e: (-e["articles"], e["id"]))
     return out
+
+
+def filter_entities(conn: Connection, items: list[dict[str, Any]], q: str) -> list[dict[str, Any]]:
+    """Entities whose name, id or any spelling found in the articles contains ``q``.
+
+    Analysts type the spelling they read ("Cheikhoun"), not the canonical name
+    ("Khan Shaykhun"); every surface form in the mentions is searched (case-blind).
+    """
+    needle = q.casefold()
+    me = schema.mentions
+    pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    spelled = set(conn.execute(
+        select(me.c.canonical_id).where(func.lower(me.c.text).like(pattern, escape="\\")).distinct()
+    ).scalars())
+    return [e for e in items
+            if needle in (e["name"] or "").casefold() or needle in e["id"].casefold() or e["id"] in spelled]
 
 
 def entity_detail(conn: Connection, entity_id: str) -> dict[str, Any] | None:

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from .api import Date, Ident, Text, Web, cached_narratives
 from .charts import bars, meaningful_edges, stacked, story_graph
-from .corpus import entity_detail, list_entities, list_stories, overview, story_detail
+from .corpus import entity_detail, filter_entities, list_entities, list_stories, overview, story_detail
 from .narratives import narrative_detail
 from .queries import ArticleFilter, derived_from, get_record, list_articles, summaries_by_id
 from .render import marks_of, segments
@@ -170,7 +170,7 @@ def entities_page(
 ) -> HTMLResponse:
     items = w.cache.get("entities", lambda: _conn(w, list_entities))
     if q:
-        items = [e for e in items if q.casefold() in (e["name"] or "").casefold()]
+        items = _conn(w, lambda conn: filter_entities(conn, items, q))
     return _render(
         request,
         "entities.html",
