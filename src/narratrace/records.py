@@ -50,6 +50,7 @@ class RawItem:
     date: str | None = None
     encoding: str | None = None
     authors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # what the reader noticed (fields it ignored): kept on the article
 
 
 @dataclass(frozen=True)

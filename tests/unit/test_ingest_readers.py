@@ -164,3 +164,26 @@ def test_fifo_is_not_read(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     (out,) = _read(fifo)  # reading a fifo would hang forever
     assert isinstance(out, Rejection) and out.reason == "not_a_file"
+
+
+def test_jsonl_aliases_authors_and_ignored_fields_are_kept(tmp_path: Path) -> None:
+    """Other dumps' field names are understood; anything else is named on the article, not lost silently."""
+    from narratrace.clean.pipeline import RuleCleaner
+    from narratrace.records import Article
+
+    line = {"id": "x1", "headline": "Port strike ends", "body": "Dockers ended their strike on Monday.",
+            "published": "2021-05-03", "link": "https://example.org/a", "language": "en",
+            "author": "Ann Lee", "authors": ["Bo Chen", "Ann Lee"], "shares": 12, "tags": ["port"]}
+    both = {"id": "x2", "title": "Given title", "headline": "Other", "text": "Body text here.", "date": "2020-01-01",
+            "published": "1999-01-01"}
+    path = tmp_path / "d.jsonl"
+    path.write_text(json.dumps(line) + "\n" + json.dumps(both) + "\n", encoding="utf-8")
+    items = [i for i in read_inputs([str(path)]) if isinstance(i, RawItem)]
+    first, second = items
+    assert (first.title, first.text, first.date, first.source.url, first.lang) == (
+        "Port strike ends", "Dockers ended their strike on Monday.", "2021-05-03", "https://example.org/a", "en")
+    assert first.authors == ("Ann Lee", "Bo Chen") and first.warnings == ("ignored_fields:shares,tags",)
+    assert (second.title, second.date) == ("Given title", "2020-01-01")  # the contract's names win
+    article = RuleCleaner()(first)
+    assert isinstance(article, Article)
+    assert article.authors == ("Ann Lee", "Bo Chen") and "ignored_fields:shares,tags" in article.warnings

@@ -44,7 +44,7 @@ class RuleCleaner:
                 f"{self.max_chars:,} for one article; raise [limits] max_article_chars if it is real",
             )
         h = content_hash(item)
-        warnings: list[str] = []
+        warnings: list[str] = list(item.warnings)
         published, published_source = item.date, "input" if item.date else None
         outlet, title = item.outlet, item.title
         # a reader's author field (a feed's dc:creator), once RawItem carries one

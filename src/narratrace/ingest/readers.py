@@ -24,6 +24,10 @@ FEED_SUFFIXES = {".rss", ".atom", ".xml"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES
 
 JSONL_FIELDS = ("id", "url", "outlet", "title", "text", "html", "lang", "date")
+# Names other dumps use for the same fields (the contract's name wins when both are there).
+JSONL_ALIASES = {"published": "date", "published_at": "date", "body": "text", "content": "text", "link": "url",
+                 "language": "lang", "headline": "title"}
+_AUTHOR_FIELDS = ("author", "authors")
 
 
 def read_inputs(
@@ -145,6 +149,9 @@ def jsonl_item(line: bytes, where: SourceRef) -> RawItem | Rejection:
         return Rejection(where, "invalid_json", f"{loc}: not valid JSON ({exc.msg} at column {exc.colno})")
     if not isinstance(obj, dict):
         return Rejection(where, "invalid_record", f"{loc}: expected a JSON object, got {type(obj).__name__}")
+    for alias, key in JSONL_ALIASES.items():
+        if obj.get(key) is None and obj.get(alias) is not None:
+            obj[key] = obj[alias]
     fields: dict[str, str | None] = {}
     for key in JSONL_FIELDS:
         value = obj.get(key)
@@ -154,6 +161,13 @@ def jsonl_item(line: bytes, where: SourceRef) -> RawItem | Rejection:
             fields[key] = str(value)
         else:
             return Rejection(where, "invalid_record", f"{loc}: field {key!r} must be a string")
+    authors: list[str] = []
+    for key in _AUTHOR_FIELDS:
+        value = obj.get(key)
+        values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        authors += [v.strip() for v in values if isinstance(v, str) and v.strip() and v.strip() not in authors]
+    ignored = sorted(set(obj) - set(JSONL_FIELDS) - set(JSONL_ALIASES) - set(_AUTHOR_FIELDS))
+    warnings = (f"ignored_fields:{','.join(k[:40] for k in ignored[:20])}",) if ignored else ()
     if not any((fields["title"] or "").strip() or (fields[k] or "").strip() for k in ("text", "html")):
         return Rejection(
             where, "missing_content", f"{loc}: needs at least one of 'title', 'text' or 'html' (non-empty)"
@@ -169,4 +183,6 @@ def jsonl_item(line: bytes, where: SourceRef) -> RawItem | Rejection:
         lang=fields["lang"],
         date=fields["date"],
         encoding="utf-8",
+        authors=tuple(authors[:20]),
+        warnings=warnings,
     )
