@@ -465,3 +465,15 @@ def test_entities_are_found_by_any_spelling_in_the_articles(client: TestClient) 
     assert client.get("/api/entities", params={"q": "%"}).json()["items"] == []  # LIKE wildcards are text
     typed = client.get("/api/entities", params={"type": "org"}).json()["items"]
     assert typed and {e["type"] for e in typed} == {"ORG"}
+
+
+def test_language_filter_is_case_blind_and_title_only_items_say_so(tmp_path: Path) -> None:
+    from narratrace.records import SourceRef
+
+    store = open_store(str(tmp_path / "t.db"))
+    run = store.start_run("t", [])
+    store.add_article(Article(id="t1", content_hash="ht1", source=SourceRef(path="x.jsonl", line=1), body="",
+                              title="Only a headline", lang="fr"), run)
+    client = TestClient(create_app(store, Settings()))
+    assert [a["id"] for a in client.get("/api/articles", params={"lang": "FR"}).json()["items"]] == ["t1"]
+    assert "Title only: no text was given" in client.get("/articles/t1").text

@@ -57,7 +57,7 @@ class ArticleFilter:
     def conditions(self, conn: Connection | None = None) -> list[Any]:
         conds: list[Any] = []
         if self.lang:
-            conds.append(A.c.lang == self.lang)
+            conds.append(A.c.lang == self.lang.strip().lower())  # language codes are stored lower-case
         if self.outlet:
             conds.append(A.c.outlet == self.outlet)
         if self.date_from:
