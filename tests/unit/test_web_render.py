@@ -159,3 +159,22 @@ def test_cache_never_serves_a_value_long_expired() -> None:
     assert cache.get("k", compute) == 2  # computed before answering
     cache.clear()
     assert cache.get("k", compute) == 3
+
+
+def test_timeline_ticks_are_whole_days_where_the_articles_are() -> None:
+    from narratrace.web.charts import story_graph
+
+    arts = [{"id": f"a{k}", "published": d, "lang": "en", "outlet": "X"}
+            for k, d in enumerate(["2019-03-29", "2019-03-31", "2019-04-03", "2019-04"])]
+    graph = story_graph(arts, [])
+    labels = [t["text"] for t in graph["ticks"]]
+    # 17 days (the month-only date is drawn on the 15th): a tick every 4 days
+    assert labels == ["2019-03-29", "2019-04-02", "2019-04-06", "2019-04-10", "2019-04-14"]
+    x_of = {t["text"]: t["x"] for t in graph["ticks"]}
+    nodes = {n["id"]: n for n in graph["nodes"]}
+    assert abs(nodes["a0"]["x"] - x_of["2019-03-29"]) < 1e-6 and abs(nodes["a2"]["x"] - x_of["2019-04-02"]) > 5
+    assert nodes["a3"]["partial"] and "day unknown" in nodes["a3"]["title"]  # "2019-04": drawn mid-month
+    assert not any(nodes[f"a{k}"]["partial"] for k in range(3))
+    short = story_graph(arts[:3], [])
+    assert [t["text"] for t in short["ticks"]] == ["2019-03-29", "2019-03-30", "2019-03-31", "2019-04-01",
+                                                   "2019-04-02", "2019-04-03"]  # one a day, none skipped

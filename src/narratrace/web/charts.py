@@ -8,6 +8,7 @@ and every label goes through the template's escaping like any other text.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from .render import day_number
@@ -121,7 +122,10 @@ def story_graph(articles: list[dict[str, Any]], edges: list[dict[str, Any]], wid
                 "x": x,
                 "y": y,
                 "cls": colour[a.get("lang") or "?"],
-                "title": f"{a.get('title') or a['id']} ({a.get('outlet') or '?'}, {a.get('published') or 'undated'})",
+                # a month-only date is drawn mid-month: hollow, so it is not read as a day
+                "partial": d is not None and len(str(a.get("published") or "")) < 10,
+                "title": f"{a.get('title') or a['id']} ({a.get('outlet') or '?'}, {a.get('published') or 'undated'}"
+                + (", day unknown)" if d is not None and len(str(a.get("published") or "")) < 10 else ")"),
             }
         )
     lines = []
@@ -144,9 +148,10 @@ def story_graph(articles: list[dict[str, Any]], edges: list[dict[str, Any]], wid
     dated = [str(a["published"]) for a in articles if a.get("published")]
     ticks = []
     if days and hi > lo:
-        for k in range(5):
-            d = lo + span * k / 4
-            ticks.append({"x": left + plot_w * k / 4, "text": _date_label(d)})
+        # whole days at their true place, one a day for short stories, else about five
+        step = max(1, math.ceil(span / 5))
+        for d in range(int(lo), int(hi) + 1, step):
+            ticks.append({"x": left + plot_w * (d - lo) / span, "text": _date_label(d)})
     elif days:
         ticks.append({"x": left + plot_w / 2, "text": _date_label(lo)})
     if len(days) < len(articles):
