@@ -178,3 +178,18 @@ def test_timeline_ticks_are_whole_days_where_the_articles_are() -> None:
     short = story_graph(arts[:3], [])
     assert [t["text"] for t in short["ticks"]] == ["2019-03-29", "2019-03-30", "2019-03-31", "2019-04-01",
                                                    "2019-04-02", "2019-04-03"]  # one a day, none skipped
+
+
+def test_language_colours_are_the_same_on_every_chart() -> None:
+    from narratrace.web.charts import lang_colour, stacked
+
+    english_first = stacked([{"month": "2022-03", "lang": "en", "n": 5}, {"month": "2022-03", "lang": "fr", "n": 1}],
+                            "month", "lang")
+    french_first = stacked([{"month": "2022-03", "lang": "en", "n": 1}, {"month": "2022-03", "lang": "fr", "n": 5}],
+                           "month", "lang")
+    for chart in (english_first, french_first):
+        assert {x["name"]: x["cls"] for x in chart["legend"]} == {"en": lang_colour("en"), "fr": lang_colour("fr")}
+    assert lang_colour("en") != lang_colour("fr") and lang_colour("sl") == lang_colour("sl")
+    months = [{"month": "2019-03", "lang": "en", "n": 1}, {"month": "2022-03", "lang": "en", "n": 1}]
+    last = stacked(months, "month", "lang", width=720)["labels"][-1]  # 37 columns, "2022-03" in the last
+    assert last["anchor"] == "end" and last["x"] <= 720  # the last month's label is not cut off

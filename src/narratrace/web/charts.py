@@ -14,6 +14,16 @@ from typing import Any
 from .render import day_number
 
 PALETTE = 8
+# A language keeps its colour on every chart and page: the most common news languages get
+# a palette slot each, the others one from their code (stable across pages and runs).
+_LANG_SLOTS = {"en": 0, "fr": 1, "ru": 2, "de": 3, "es": 4, "ar": 5, "uk": 6, "it": 7}
+
+
+def lang_colour(lang: str | None) -> str:
+    if lang in _LANG_SLOTS:
+        return f"c{_LANG_SLOTS[lang]}"
+    code = lang or "?"
+    return f"c{sum(map(ord, code)) % PALETTE}"
 
 
 def _short(text: str, n: int) -> str:
@@ -51,7 +61,7 @@ def stacked(
     """Stacked columns: one column per bucket (month), one colour per series (language)."""
     buckets = _months(sorted({p[bucket] for p in points if p[bucket]}))
     names = sorted({p[series] for p in points}, key=lambda s: -sum(p["n"] for p in points if p[series] == s))
-    colour = {name: f"c{k % PALETTE}" for k, name in enumerate(names)}
+    colour = {name: lang_colour(name) for name in names}
     totals = {b: sum(p["n"] for p in points if p[bucket] == b) for b in buckets}
     top = max(totals.values(), default=0) or 1
     plot_h = height - 30
@@ -74,7 +84,11 @@ def stacked(
                 }
             )
         if k % step == 0:
-            labels.append({"x": 30 + k * col_w, "text": b})
+            x = 30 + k * col_w
+            # a label that would run past the right edge ends at its column's right side instead
+            fits = x + 7.5 * len(b) <= width
+            labels.append({"x": x if fits else min(width - 2.0, x + col_w), "text": b,
+                           "anchor": "start" if fits else "end"})
     return {
         "width": width,
         "height": height,
@@ -97,7 +111,7 @@ def story_graph(articles: list[dict[str, Any]], edges: list[dict[str, Any]], wid
     """Articles placed by date (x) in one lane per language and outlet (y), with copy edges."""
     lanes = sorted({(a.get("lang") or "?", a.get("outlet") or "?") for a in articles})
     langs = sorted({lang for lang, _ in lanes})
-    colour = {lang: f"c{k % PALETTE}" for k, lang in enumerate(langs)}
+    colour = {lang: lang_colour(lang) for lang in langs}
     lane_h, left, right = 34, 200, 30
     days = [d for d in (day_number(a.get("published")) for a in articles) if d is not None]
     lo, hi = (min(days), max(days)) if days else (0.0, 1.0)
