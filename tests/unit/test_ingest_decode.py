@@ -43,3 +43,12 @@ def test_binary_is_rejected() -> None:
     noise = bytes((i * 37 + 11) % 32 for i in range(4000))  # control bytes, no NUL in the head
     out = decode_bytes(noise.replace(b"\x00", b"\x01"))
     assert isinstance(out, Undecodable) and out.reason == "binary"
+
+
+def test_text_with_some_terminal_escapes_is_still_text() -> None:
+    """Copied from a terminal: colour codes on a few words. Text, not a binary file."""
+    line = "The convoy reached \x1b[1mAriha\x1b[0m on Monday, officials said, and unloaded aid. "
+    out = decode_bytes((line * 50).encode("utf-8"))
+    assert not isinstance(out, Undecodable) and "\x1b[1mAriha" in out.text  # kept as received
+    garbage = decode_bytes(bytes((i * 7) % 31 + 1 for i in range(2000)) + b"some text" * 20)
+    assert isinstance(garbage, Undecodable) and "% control characters" in garbage.detail

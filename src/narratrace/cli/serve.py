@@ -42,6 +42,9 @@ def serve_command(db: str, host: str, port: int, workers: int, config_path: str 
     from ..web import serve
 
     settings = checked_settings(config_path)
+    if "://" not in db and not os.path.exists(db):  # a typo must not look like an empty corpus
+        click.echo(f"narratrace: no database at {db!r}: serving a new, empty one "
+                   "(analyses posted to it are stored there)", err=True)
     store = open_db(db, must_exist=False)
     click.echo(f"narratrace: serving {db} on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
     if not settings.token:

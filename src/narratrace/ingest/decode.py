@@ -71,8 +71,14 @@ def _strict(data: bytes, name: str) -> Decoded | Undecodable:
         )
 
 
+BINARY_CONTROL_SHARE = 10  # 1 in 10 characters a control character: binary
+
+
 def _checked(text: str, encoding: str) -> Decoded | Undecodable:
     sample = text[:100_000]
-    if sample and len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
-        return Undecodable("binary", "mostly control characters: a binary file, not text")
+    controls = len(_CONTROL.findall(sample)) if sample else 0
+    # Text pasted from a terminal keeps some escape codes; a binary file is full of them.
+    if controls > max(8, len(sample) // BINARY_CONTROL_SHARE):
+        share = 100 * controls / len(sample)
+        return Undecodable("binary", f"{share:.0f}% control characters: a binary file, not text")
     return Decoded(text, encoding)
