@@ -61,7 +61,12 @@ def link_cmd(db: str, top: int, min_similarity: float) -> None:
 @click.option("--article", default=None, help="Only this article id.")
 @handle_broken_pipe
 def links_cmd(db: str, article: str | None) -> None:
-    """List claim-to-fact-check links as JSON lines."""
+    """List claim-to-fact-check links as JSON lines.
+
+    ``rank`` is the matcher's order (its fitted ranker weighs lexical and multilingual
+    evidence); ``score`` is the multilingual similarity alone, so a rank-2 link can have
+    the higher score.
+    """
     from ..factcheck.catalog import claim_links
 
     store = open_db(db, must_exist=True)
