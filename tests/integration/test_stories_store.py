@@ -195,3 +195,25 @@ def test_state_files_of_other_projection_settings_are_rebuilt(tmp_path: Path, en
     other = dataclasses.replace(stage.params, components=5)
     assert state._load_files(*files, encoder.dim, other, VECTOR_MODEL) is None
     assert len(state.load(store, encoder.dim, other, VECTOR_MODEL)) == 3  # rebuilt from the store
+
+
+def test_the_same_text_at_two_outlets_is_a_republication_not_a_duplicate_input(tmp_path: Path) -> None:
+    """Verbatim re-publication is the laundering case: both stored, the later one linked."""
+    from narratrace.config import Settings
+    from narratrace.pipeline import analyze
+
+    src = ARTS[0]
+    lines = [{"id": "wire-1", "title": src["title"], "text": src["body"], "outlet": "State Wire",
+              "url": "https://wire.example/1", "date": "2023-05-01", "lang": "en"},
+             {"id": "proxy-9", "title": src["title"], "text": src["body"], "outlet": "Proxy Blog",
+              "url": "https://proxy.example/9", "date": "2023-05-03", "lang": "en"}]
+    dump = tmp_path / "d.jsonl"
+    dump.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    db = str(tmp_path / "r.db")
+    settings = Settings(analysers=("language.v1", "metadata.v1"))
+    assert analyze([str(dump)], db, settings, jobs=1).accepted == 2
+    assert analyze([str(dump)], db, settings, jobs=1).accepted == 0  # the same entries again: nothing new
+    by_ext = {a.external_id: a for a in open_store(db).iter_articles()}
+    wire, proxy = by_ext["wire-1"], by_ext["proxy-9"]
+    assert proxy.duplicate_of == wire.id and proxy.story_id == wire.story_id
+    assert [(r.kind, r.article_id) for r in proxy.relations] == [("republished_from", wire.id)]
