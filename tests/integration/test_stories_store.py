@@ -217,3 +217,46 @@ def test_the_same_text_at_two_outlets_is_a_republication_not_a_duplicate_input(t
     wire, proxy = by_ext["wire-1"], by_ext["proxy-9"]
     assert proxy.duplicate_of == wire.id and proxy.story_id == wire.story_id
     assert [(r.kind, r.article_id) for r in proxy.relations] == [("republished_from", wire.id)]
+
+
+def _variant(key: str, like: str, outlet: str, published: str) -> dict[str, str]:
+    base = next(a for a in ARTS if a["key"] == like)
+    return {**base, "key": key, "outlet": outlet, "published": published}
+
+
+def _stored(store: Store, arts: list[dict[str, str]]) -> list[str]:
+    run = store.start_run("test", [a["key"] for a in arts])
+    for a in arts:
+        store.add_article(_article(a), run)
+    return [_article(a).id for a in arts]
+
+
+def test_a_late_source_becomes_the_source_of_every_copy_stored_before_it(tmp_path: Path, encoder: Encoder) -> None:
+    """Copies and translations stored first, their source last: all end up pointing to it."""
+    store = open_store(str(tmp_path / "late.db"))
+    stage = StoriesStage()
+    by_key = {a["key"]: a for a in ARTS}
+    stage.update(store, _stored(store, [by_key["copy"], by_key["fr"]]))
+    stage.update(store, _stored(store, [by_key["src"]]))
+    arts = _by_key(store)
+    src = arts["src"].id
+    assert arts["copy"].duplicate_of == src and arts["fr"].duplicate_of == src
+    assert ("republished_from", src) in {(r.kind, r.article_id) for r in arts["copy"].relations}
+    assert arts["src"].duplicate_of is None and not arts["src"].relations
+
+
+def test_a_middle_copy_arriving_last_keeps_everyone_on_the_earliest(tmp_path: Path, encoder: Encoder) -> None:
+    """alpha (05-01) stored, then gamma (05-05, a copy of beta's text), then beta (05-03)."""
+    store = open_store(str(tmp_path / "mid.db"))
+    stage = StoriesStage()
+    alpha = _variant("alpha", "src", "Coast Herald", "2021-05-01")
+    gamma = _variant("gamma", "copy", "Echo Blog", "2021-05-05")
+    beta = _variant("beta", "copy", "Daily Relay", "2021-05-03")
+    for batch in ([alpha], [gamma], [beta]):
+        stage.update(store, _stored(store, batch))
+    arts = _by_key(store)
+    root = arts["alpha"].id
+    assert arts["beta"].duplicate_of == root and arts["gamma"].duplicate_of == root
+    assert {r.article_id for r in arts["beta"].relations} == {root}
+    # gamma is word for word beta: beta is its best source, and the earliest stays its root
+    assert arts["beta"].id in {r.article_id for r in arts["gamma"].relations}

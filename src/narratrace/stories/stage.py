@@ -103,29 +103,42 @@ class StoriesStage:
         self._sentences = None
 
     def _link(self, store: Store, pending: dict[str, Article], new_id: str, near: list[str]) -> None:
-        """Record the best copy/translation link between a new article and its neighbours.
+        """Record the copy/translation links between a new article and its neighbours.
 
-        The older version is the source. When the new article turns out to be the
-        source of a stored one (it arrived late), the stored one is re-pointed, and so
-        are the copies that pointed to it: ``duplicate_of`` is always the root.
+        The older version is the source. A new copy gets one relation, to its best
+        source. A new article that turns out to be the source of stored ones (it
+        arrived late) becomes the source of every one of them it matches better than
+        their current source does; each of those, and the copies that pointed to them,
+        then get its root as ``duplicate_of``, which is always the earliest version.
         """
         new = pending[new_id]
-        best: tuple[float, Article, Article, Relation] | None = None
-        for other in self._fetch(store, pending, near):
-            source_is_other = _older_first(new, other)
-            copy, source = (new, other) if source_is_other else (other, new)
-            rel = self._relation(copy, source)
-            if rel is not None and (best is None or rel.score > best[0]):
-                best = (rel.score, copy, source, rel)
-        if best is None:
-            return
-        _, copy, source, rel = best
-        if any(r.article_id == source.id for r in copy.relations):
-            return
-        root = source.duplicate_of or source.id
-        pending[copy.id] = copy.replace(relations=(*copy.relations, rel), duplicate_of=root)
-        for follower in self._followers(store, pending, copy.id):
-            pending[follower.id] = follower.replace(duplicate_of=root)
+        as_copy: list[tuple[float, str, int, Article, Relation]] = []
+        as_source: list[tuple[Article, Relation]] = []
+        for rank, other in enumerate(self._fetch(store, pending, near)):
+            if _older_first(new, other):
+                rel = self._relation(new, other)
+                if rel is not None:
+                    as_copy.append((-rel.score, other.published or "~", rank, other, rel))
+            else:
+                rel = self._relation(other, new)
+                if rel is not None:
+                    as_source.append((other, rel))
+        if as_copy:
+            # the best match; on a tie (a source and its verbatim copy) the older, then the nearer
+            _, _, _, source, rel = min(as_copy, key=lambda t: t[:3])
+            if not any(r.article_id == source.id for r in new.relations):
+                new = new.replace(relations=(*new.relations, rel), duplicate_of=source.duplicate_of or source.id)
+                pending[new.id] = new
+        root = new.duplicate_of or new.id
+        for stale, rel in as_source:
+            copy = pending.get(stale.id, stale)
+            if any(r.article_id == new.id for r in copy.relations):
+                continue
+            if copy.relations and max(r.score for r in copy.relations) > rel.score:
+                continue  # its current source matches it better
+            pending[copy.id] = copy.replace(relations=(*copy.relations, rel), duplicate_of=root)
+            for follower in self._followers(store, pending, copy.id):
+                pending[follower.id] = follower.replace(duplicate_of=root)
 
     @staticmethod
     def _fetch(store: Store, pending: dict[str, Article], ids: Sequence[str]) -> list[Article]:
