@@ -260,3 +260,28 @@ def test_a_middle_copy_arriving_last_keeps_everyone_on_the_earliest(tmp_path: Pa
     assert {r.article_id for r in arts["beta"].relations} == {root}
     # gamma is word for word beta: beta is its best source, and the earliest stays its root
     assert arts["beta"].id in {r.article_id for r in arts["gamma"].relations}
+
+
+def test_a_copy_under_a_headline_of_its_own_is_found_and_joins_its_source(tmp_path: Path,
+                                                                          encoder: Encoder) -> None:
+    """The headline weighs three sentences in the article vector: a verbatim copy under a
+    clickbait headline was neither compared with its source nor put in its story."""
+    store = open_store(str(tmp_path / "h.db"))
+    stage = StoriesStage()
+    src = next(a for a in ARTS if a["key"] == "src")
+    bait = {**src, "key": "bait", "outlet": "Viral Page", "published": "2021-05-05",
+            "title": "You will not believe what happened next",
+            "body": "Shared by our readers.\n" + src["body"]}
+    stage.update(store, _stored(store, [src]))
+    stage.update(store, _stored(store, [bait]))
+    arts = _by_key(store)
+    assert arts["bait"].duplicate_of == arts["src"].id
+    assert [(r.kind, r.article_id) for r in arts["bait"].relations] == [("republished_from", arts["src"].id)]
+    assert arts["bait"].story_id == arts["src"].story_id
+    rebuilt = {k: (a.story_id, a.duplicate_of) for k, a in arts.items()}
+    from narratrace.stories import state
+
+    for name in (state.INDEX_FILE, state.STATE_FILE):
+        store.side_path(name).unlink()
+    assert len(state.load(store, encoder.dim, stage.params, VECTOR_MODEL)) == 2  # the restored copy survives
+    assert {k: (a.story_id, a.duplicate_of) for k, a in _by_key(store).items()} == rebuilt

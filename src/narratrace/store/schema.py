@@ -103,6 +103,16 @@ vectors = Table(
     Column("vector", LargeBinary, nullable=False),
 )
 
+# MinHash minima of each article body (stories/sketch.py): candidates for copy detection that
+# do not depend on the headline. One row per (article, minimum); looked up by value.
+copy_sketches = Table(
+    "copy_sketches",
+    metadata,
+    Column("article_id", String(40), ForeignKey("articles.id"), primary_key=True),
+    Column("value", Integer, primary_key=True),
+    Index("ix_copy_sketches_value", "value"),
+)
+
 stories = Table(
     "stories",
     metadata,

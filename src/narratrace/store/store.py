@@ -346,6 +346,32 @@ class Store:
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
+    # -- copy sketches ------------------------------------------------------------
+    def put_sketch(self, article_id: str, values: Sequence[int]) -> None:
+        """The MinHash minima of one article's body (replacing any it had)."""
+        table = schema.copy_sketches
+        with self.engine.begin() as conn:
+            conn.execute(delete(table).where(table.c.article_id == article_id))
+            if values:
+                conn.execute(insert(table), [{"article_id": article_id, "value": int(v)} for v in set(values)])
+
+    def sketch_candidates(self, values: Sequence[int], exclude: str, min_shared: int, limit: int) -> list[str]:
+        """Articles sharing at least ``min_shared`` minima with ``values``, most shared first."""
+        if not values:
+            return []
+        table = schema.copy_sketches
+        shared = func.count().label("shared")
+        query = (
+            select(table.c.article_id, shared)
+            .where(table.c.value.in_(sorted(set(int(v) for v in values))), table.c.article_id != exclude)
+            .group_by(table.c.article_id)
+            .having(func.count() >= min_shared)
+            .order_by(shared.desc(), table.c.article_id)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [row.article_id for row in conn.execute(query)]
+
     # -- vectors ------------------------------------------------------------------
     def put_vectors(self, model: str, vectors: dict[str, npt.NDArray[np.float32]]) -> None:
         if not vectors:

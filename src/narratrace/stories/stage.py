@@ -24,8 +24,9 @@ from ..embed.pooling import PoolingSettings, embed_documents
 from ..records import Article, Relation
 from ..store import Store, schema
 from . import state
-from .cluster import ClusterParams
+from .cluster import ClusterParams, StoryClusterer
 from .relations import RelationThresholds, SentenceVectors, copy_evidence, translation_evidence
+from .sketch import MAX_CANDIDATES, MIN_SHARED, sketch
 from .tables import write_stories
 from .text import clean_title, parse_day
 
@@ -94,9 +95,22 @@ class StoriesStage:
         for article in todo:
             vec = vectors[article.id]
             near = [aid for aid, cos in clusterer.neighbours(vec, self.candidates) if cos >= 0.6]
-            story = clusterer.add(article.id, vec, parse_day(article.published), _cluster_text(article))
-            pending[article.id] = article.replace(story_id=story)
+            # copies under a headline of their own are far in vector space: find them by their text
+            values = sketch(article.body)
+            store.put_sketch(article.id, values)
+            near += [aid for aid in store.sketch_candidates(values, article.id, MIN_SHARED, MAX_CANDIDATES)
+                     if aid not in near]
+            pending[article.id] = article
             self._link(store, pending, article.id, near)
+            day, text = parse_day(article.published), _cluster_text(article)
+            source = self._source_story(store, pending, pending[article.id])
+            if source is not None and _open(clusterer, source, day):
+                clusterer.restore(article.id, vec, day, text, source)  # a copy tells its source's story
+                clusterer.flush()
+                story = source
+            else:
+                story = clusterer.add(article.id, vec, day, text)
+            pending[article.id] = pending[article.id].replace(story_id=story)
         store.update_articles(list(pending.values()))
         write_stories(store, clusterer, {a.story_id for a in pending.values() if a.story_id})
         state.save(clusterer, store, self.vector_model)
@@ -140,6 +154,13 @@ class StoriesStage:
             for follower in self._followers(store, pending, copy.id):
                 pending[follower.id] = follower.replace(duplicate_of=root)
 
+    def _source_story(self, store: Store, pending: dict[str, Article], article: Article) -> str | None:
+        """The story of the article this one was copied or translated from, if it has one."""
+        if not article.relations:
+            return None
+        found = self._fetch(store, pending, [article.relations[-1].article_id])
+        return found[0].story_id if found else None
+
     @staticmethod
     def _fetch(store: Store, pending: dict[str, Article], ids: Sequence[str]) -> list[Article]:
         stored = {a.id: a for a in store.get_articles([i for i in ids if i not in pending])}
@@ -172,6 +193,15 @@ class StoriesStage:
         if not (full or partial):
             return None
         return Relation("translated_from", source.id, round(score, 4), spans)
+
+
+def _open(clusterer: StoryClusterer, story_id: str, day: float | None) -> bool:
+    """Whether a story can still take an article of that day (a copy months later starts its own)."""
+    idx = clusterer._story_index.get(story_id)
+    if idx is None:
+        return False
+    last = clusterer.stories[idx].last_day
+    return day is None or last is None or day - last <= clusterer.params.max_gap_days
 
 
 def _mentions(article: Article, outlet: str | None) -> bool:
