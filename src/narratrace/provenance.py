@@ -96,14 +96,15 @@ def provenance(store: Store, story_id: str) -> dict[str, Any] | None:
             }
             for r in art.relations
         ]
+        # What the texts show (a relation found by comparing them) comes before what the
+        # article says of itself: a republished translation credits its translator
+        # ("traduit par ...") but is, here, a republication.
         role = "original"
-        if any(r["kind"] == "translated_from" for r in relations) or any(c["kind"] == "translated_by" for c in credits):
+        if relations:
+            role = "translation" if relations[-1]["kind"] == "translated_from" else "republication"
+        elif any(c["kind"] == "translated_by" for c in credits):
             role = "translation"
-        elif (
-            any(r["kind"] == "republished_from" for r in relations)
-            or any(c["kind"] == "republished_from" for c in credits)
-            or art.duplicate_of
-        ):
+        elif any(c["kind"] == "republished_from" for c in credits) or art.duplicate_of:
             role = "republication"
         timeline.append(
             {

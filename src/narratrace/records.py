@@ -3,7 +3,7 @@
 They are frozen dataclasses so that a stage cannot change an article behind another
 stage's back: a stage returns a new record (``dataclasses.replace``). Everything in a
 record is plain data (str, int, float, tuples of records), so records pickle cheaply to
-a process pool or a Dask worker and serialise to the public JSONL contract of DESIGN.md.
+a process pool or a Dask worker and serialise to the public record (docs/record.md).
 
 Offsets (``start``/``end``) are Unicode code-point indices into ``Article.body``,
 end-exclusive, so the dashboard can highlight the evidence of every flag.

@@ -42,3 +42,26 @@ def test_example_stories_and_relations(tmp_path: Path) -> None:
     found = {(name, r.kind, _name(next(x for x in arts.values() if x.id == r.article_id)))
              for name, a in arts.items() for r in a.relations}
     assert found == {(r["file"], r["kind"], r["of"]) for r in truth["relations"]}
+
+
+
+@pytest.mark.slow
+def test_provenance_roles_follow_the_texts_before_the_credits(tmp_path: Path) -> None:
+    """OCM republishes the Veilleur translation and credits its translator: a republication."""
+    import shutil
+
+    from narratrace.provenance import provenance
+
+    chain = tmp_path / "chain"
+    chain.mkdir()
+    for name in ("a01_en_tass_briefing.txt", "a03_fr_veilleur_translation.txt", "a04_fr_ocm_republication.txt"):
+        shutil.copy(EXAMPLES / name, chain / name)
+    db = str(tmp_path / "chain.db")
+    analyze([str(chain)], db, Settings(), jobs=1)
+    arts = {_name(a): a for a in open_store(db).iter_articles()}
+    ocm = arts["a04_fr_ocm_republication.txt"]
+    assert [r.kind for r in ocm.relations] == ["republished_from"]
+    assert "translated_by" in {t.kind for t in ocm.attributions}  # it names its translator
+    roles = {t["article_id"]: t["role"] for t in (provenance(open_store(db), ocm.story_id or "") or {})["timeline"]}
+    assert roles[ocm.id] == "republication"
+    assert roles[arts["a03_fr_veilleur_translation.txt"].id] == "translation"

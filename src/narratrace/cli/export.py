@@ -17,7 +17,7 @@ from .common import db_option, handle_broken_pipe, open_db, output_stream
 @click.option("--run", "run_id", type=int, default=None, help="Only the articles of this run.")
 @handle_broken_pipe
 def export_command(db: str, fmt: str, output: str | None, run_id: int | None) -> None:
-    """Write every stored article as the JSONL record of DESIGN.md (or a CSV table)."""
+    """Write every stored article as its record, docs/record.md (JSONL, or a CSV table)."""
     store = open_db(db, must_exist=True)
     if run_id is not None and run_id not in {r["id"] for r in store.runs()}:
         raise click.BadParameter(f"no run {run_id} in this database", param_hint="--run")

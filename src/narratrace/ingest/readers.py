@@ -23,6 +23,13 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES
 
+def _size(n: int) -> str:
+    """Bytes for a human: "210 MB", "12 kB", "800 bytes" (never "0 MB")."""
+    if n >= 1_000_000:
+        return f"{n / 1e6:.0f} MB"
+    return f"{n / 1e3:.0f} kB" if n >= 1_000 else f"{n} bytes"
+
+
 JSONL_FIELDS = ("id", "url", "outlet", "title", "text", "html", "lang", "date")
 # Names other dumps use for the same fields (the contract's name wins when both are there).
 JSONL_ALIASES = {"published": "date", "published_at": "date", "body": "text", "content": "text", "link": "url",
@@ -69,7 +76,7 @@ def read_file(
         yield Rejection(
             ref,
             "too_large",
-            f"{path}: {size / 1e6:.0f} MB is over the {max_file_bytes / 1e6:.0f} MB limit for one "
+            f"{path}: {_size(size)} is over the {_size(max_file_bytes)} limit for one "
             "document; split it, or raise [limits] max_file_bytes",
         )
         return
@@ -123,7 +130,7 @@ def _read_jsonl(path: Path, max_line_bytes: int) -> Iterator[RawItem | Rejection
                 while line and not line.endswith(b"\n"):  # skip the rest of the oversized line
                     line = fh.readline(max_line_bytes)
                 yield Rejection(
-                    where, "too_large", f"{path}:{lineno}: line longer than {max_line_bytes // 1_000_000} MB"
+                    where, "too_large", f"{path}:{lineno}: line longer than {_size(max_line_bytes)}"
                 )
                 continue
             if lineno == 1 and line.startswith(b"\xef\xbb\xbf"):

@@ -25,7 +25,7 @@ EXTRA_FIELDS = ("published_source", "relations", "warnings", "content_hash")
 
 
 def record(article: Article) -> dict[str, Any]:
-    """The JSONL export record: the fields of DESIGN.md first, then the extras."""
+    """The export record (docs/record.md): the contract's fields first, then the extras."""
     data = to_dict(article)
     data["source"] = {"path": article.source.path, "url": article.source.url, "line": article.source.line}
     ordered = {key: data[key] for key in RECORD_FIELDS}

@@ -121,7 +121,7 @@ def _export_articles(w: WebState, filt: ArticleFilter, sort: str, fmt: str) -> A
 
 @router.get("/articles/{article_id}", response_model=ArticleRecord)
 def article(w: Web, article_id: Ident) -> Any:
-    """The full JSONL record of one article (DESIGN.md), with every flag and its offsets."""
+    """The full record of one article (docs/record.md), with every flag and its offsets."""
     with w.store.engine.connect() as conn:
         rec = get_record(conn, article_id)
     if rec is None:

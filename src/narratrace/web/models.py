@@ -37,7 +37,7 @@ class ArticlePage(BaseModel):
 
 
 class ArticleRecord(BaseModel):
-    """The JSONL export record of DESIGN.md (extra fields pass through)."""
+    """The article record of docs/record.md (extra fields pass through)."""
 
     model_config = ConfigDict(extra="allow")
     id: str
