@@ -107,3 +107,13 @@ def test_identical_texts_and_copies_score_as_the_same_story(encoder: Encoder) ->
     ], encoder)
     assert identical == 1.0 and republished >= 0.9
     assert translation >= 0.7 and unrelated < 0.5
+
+
+def test_a_pair_scores_about_the_same_alone_as_in_a_batch(encoder: Encoder) -> None:
+    """Word weights come from the batch; stop words must not count as content in a lone pair."""
+    unrelated, reworded = Pair("u", _text("src"), _text("other")), Pair("c", _text("src"), _text("copy"))
+    others = [Pair("f", _text("src"), _text("fr")), Pair("l", _text("src"), _text("later")),
+              Pair("x", _text("other"), _text("later"))]
+    batch = similarity_scores([unrelated, reworded, *others], encoder)
+    for pair, in_batch in zip((unrelated, reworded), batch, strict=False):
+        assert abs(similarity_scores([pair], encoder)[0] - in_batch) < 0.05, pair.pair_id

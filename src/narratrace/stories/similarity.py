@@ -113,6 +113,24 @@ def _jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> floa
     return len(a & b) / max(1, len(a | b))
 
 
+BACKGROUND_DOCS = 100
+
+
+@cache
+def _stop_prefixes(langs: tuple[str, ...]) -> frozenset[str]:
+    """The word keys (``_words``: folded 4-letter prefixes) of these languages' stop words."""
+    out: set[str] = set()
+    for lang in langs:
+        try:
+            import spacy.util
+
+            words = spacy.util.get_lang_class(lang).Defaults.stop_words
+        except (ImportError, KeyError, AttributeError, ValueError):
+            continue
+        out.update(anyascii(w).lower()[:4] for w in words if len(w) >= 3)
+    return frozenset(out)
+
+
 def _tfidf(doc: _Doc, df: collections.Counter[str], n_docs: int) -> dict[str, float]:
     counts = collections.Counter(doc.tokens)
     vec = {w: (1 + math.log(c)) * math.log((n_docs + 1) / (df[w] + 1)) for w, c in counts.items()}
@@ -128,7 +146,13 @@ def pair_features(pairs: Sequence[Pair], encoder: Encoder | None = None) -> np.n
     df: collections.Counter[str] = collections.Counter()
     for doc in docs.values():
         df.update(set(doc.tokens))
-    n_docs = max(len(docs), 10)  # tiny batches: no word is "common"
+    # A background of BACKGROUND_DOCS pseudo-documents made of the languages' stop words:
+    # in a big batch they are common anyway, and in a pair scored alone they no longer
+    # weigh like content words (which made a lone pair score up to 0.3 off its batch score).
+    langs = {lang for p in pairs for lang in (_language(p.text1, p.lang1), _language(p.text2, p.lang2)) if lang}
+    for prefix in _stop_prefixes(tuple(sorted(langs))):
+        df[prefix] += BACKGROUND_DOCS
+    n_docs = max(len(docs), 10) + BACKGROUND_DOCS
     tfidf = {t: _tfidf(d, df, n_docs) for t, d in docs.items()}
     rows = []
     for pair in pairs:
