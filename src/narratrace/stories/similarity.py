@@ -12,8 +12,8 @@ a small linear model over a few such signals, fitted on research pairs
 - ``tokens`` / ``caps`` / ``numbers``: Jaccard overlap of transliterated word
   prefixes, of capitalised words (names) and of numbers;
 - ``tfidf``: TF-IDF cosine of the word prefixes, with document frequencies taken
-  from the texts of the batch being scored (so a batch of pairs scores better than
-  pairs scored one at a time, where every word weighs the same).
+  from the texts of the batch being scored plus a background in which the languages'
+  stop words are common (so a pair scored on its own scores about as in a batch).
 
 Pairs in two languages share few words whatever they say, so they get their own
 weights over the language-independent signals (``CROSS_FEATURES``). The languages
