@@ -285,3 +285,26 @@ def test_a_copy_under_a_headline_of_its_own_is_found_and_joins_its_source(tmp_pa
         store.side_path(name).unlink()
     assert len(state.load(store, encoder.dim, stage.params, VECTOR_MODEL)) == 2  # the restored copy survives
     assert {k: (a.story_id, a.duplicate_of) for k, a in _by_key(store).items()} == rebuilt
+
+
+def test_articles_stored_before_sketches_existed_are_sketched_once(tmp_path: Path, encoder: Encoder) -> None:
+    """A database from before copy sketches: its articles get theirs, so a new copy under its
+    own headline still finds them."""
+    from sqlalchemy import text
+
+    store = open_store(str(tmp_path / "old.db"))
+    stage = StoriesStage()
+    src = next(a for a in ARTS if a["key"] == "src")
+    stage.update(store, _stored(store, [src]))
+    with store.engine.begin() as conn:
+        conn.execute(text("DELETE FROM copy_sketches"))  # as in a database of the previous version
+    assert [aid for aid, _ in store.unsketched()] == [_article(src).id]
+    bait = {**src, "key": "bait", "outlet": "Viral Page", "published": "2021-05-05",
+            "title": "You will not believe what happened next", "body": "Shared by our readers.\n" + src["body"]}
+    stage.update(store, _stored(store, [bait]))
+    assert store.unsketched() == []
+    arts = _by_key(store)
+    assert arts["bait"].duplicate_of == arts["src"].id
+    short = {**src, "key": "short", "body": "Too short.", "published": "2021-05-06"}
+    stage.update(store, _stored(store, [short]))
+    assert store.unsketched() == []  # a body too short for a sketch is marked, not retried forever

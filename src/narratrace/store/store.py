@@ -347,13 +347,29 @@ class Store:
             return [dict(r) for r in conn.execute(query).mappings()]
 
     # -- copy sketches ------------------------------------------------------------
+    NO_SKETCH = -1  # a row saying "sketched, too short to have one" (real minima are >= 0)
+
     def put_sketch(self, article_id: str, values: Sequence[int]) -> None:
         """The MinHash minima of one article's body (replacing any it had)."""
+        self.put_sketches({article_id: values})
+
+    def put_sketches(self, sketches: dict[str, Sequence[int]]) -> None:
         table = schema.copy_sketches
+        if not sketches:
+            return
+        rows = [{"article_id": aid, "value": int(v)} for aid, values in sketches.items()
+                for v in (set(values) or {self.NO_SKETCH})]
         with self.engine.begin() as conn:
-            conn.execute(delete(table).where(table.c.article_id == article_id))
-            if values:
-                conn.execute(insert(table), [{"article_id": article_id, "value": int(v)} for v in set(values)])
+            conn.execute(delete(table).where(table.c.article_id.in_(list(sketches))))
+            conn.execute(insert(table), rows)
+
+    def unsketched(self, limit: int = 500) -> list[tuple[str, str]]:
+        """(id, body) of stored articles without a sketch (stored before sketches existed)."""
+        a, cs = schema.articles, schema.copy_sketches
+        query = (select(a.c.id, a.c.body).outerjoin(cs, cs.c.article_id == a.c.id)
+                 .where(cs.c.article_id.is_(None)).order_by(a.c.seq).limit(limit))
+        with self.engine.connect() as conn:
+            return [(row.id, row.body) for row in conn.execute(query)]
 
     def sketch_candidates(self, values: Sequence[int], exclude: str, min_shared: int, limit: int) -> list[str]:
         """Articles sharing at least ``min_shared`` minima with ``values``, most shared first."""

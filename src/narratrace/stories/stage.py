@@ -90,6 +90,7 @@ class StoriesStage:
         todo = sorted((a for a in articles if a.story_id is None and a.id not in known),
                       key=lambda a: (parse_day(a.published) is None, parse_day(a.published) or 0.0,
                                      arrival[a.id]))
+        self._backfill_sketches(store, {a.id for a in todo})  # sketched below, in date order
         pending: dict[str, Article] = {}
         self._sentences = SentenceVectors(self.encoder)
         for article in todo:
@@ -153,6 +154,15 @@ class StoriesStage:
             pending[copy.id] = copy.replace(relations=(*copy.relations, rel), duplicate_of=root)
             for follower in self._followers(store, pending, copy.id):
                 pending[follower.id] = follower.replace(duplicate_of=root)
+
+    @staticmethod
+    def _backfill_sketches(store: Store, skip: set[str]) -> None:
+        """Sketch the stored articles of a database older than sketches, once (0.7 ms each)."""
+        while True:
+            batch = [(aid, body) for aid, body in store.unsketched() if aid not in skip]
+            if not batch:
+                return
+            store.put_sketches({aid: sketch(body) for aid, body in batch})
 
     def _source_story(self, store: Store, pending: dict[str, Article], article: Article) -> str | None:
         """The story of the article this one was copied or translated from, if it has one."""
