@@ -477,3 +477,21 @@ def test_language_filter_is_case_blind_and_title_only_items_say_so(tmp_path: Pat
     client = TestClient(create_app(store, Settings()))
     assert [a["id"] for a in client.get("/api/articles", params={"lang": "FR"}).json()["items"]] == ["t1"]
     assert "Title only: no text was given" in client.get("/articles/t1").text
+
+
+def test_impossible_dates_are_refused(client: TestClient) -> None:
+    assert client.get("/api/articles", params={"date_from": "2019-13-45"}).status_code == 422
+    assert client.get("/api/articles", params={"date_to": "2019-02-30"}).status_code == 200  # a valid shape
+    assert client.get("/api/articles", params={"date_from": "2019-03"}).status_code == 200
+
+
+def test_search_results_export_in_both_formats(client: TestClient, corpus: dict[str, Article]) -> None:
+    import html as html_lib
+    import re
+
+    page = client.get("/search", params={"q": "chlore", "mode": "text"}).text
+    links = [html_lib.unescape(u) for u in re.findall(r'href="(/api/search\?[^"]+)"', page)]
+    assert {"csv", "jsonl"} <= {re.search(r"format=(\w+)", u).group(1) for u in links}  # type: ignore[union-attr]
+    jsonl = next(u for u in links if "format=jsonl" in u)
+    rows = [json.loads(line) for line in client.get(jsonl).text.splitlines()]
+    assert corpus["fr"].id in {r["id"] for r in rows}

@@ -53,7 +53,10 @@ ARTICLE_COLUMNS = ["id", "title", "outlet", "lang", "published", "story_id", "du
 
 router = APIRouter(prefix="/api", responses=PROBLEMS)
 Text = Annotated[str | None, Query(max_length=256)]
-Date = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="ISO date, may be partial")]
+Date = Annotated[
+    str | None,
+    Query(pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$", description="ISO date, may be partial"),
+]
 Format = Annotated[Literal["json", "csv", "jsonl"], Query(description="json: one page; csv/jsonl: the whole list")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 Limit = Annotated[int, Query(ge=1, le=200)]

@@ -220,4 +220,5 @@ def search_page(
         hits=hits,
         next_url=_url("/search", params | {"offset": offset + 20}) if len(hits) == 20 else None,
         export_csv=_url("/api/search", params | {"format": "csv", "limit": 200}) if q else None,
+        export_jsonl=_url("/api/search", params | {"format": "jsonl", "limit": 200}) if q else None,
     )
