@@ -149,7 +149,10 @@ def check_settings(settings: Settings) -> None:
                               f"known: {', '.join(known)}")
     for name in settings.corpus:
         try:
-            create("corpus", name, **settings.options_for(name))
+            stage = create("corpus", name, **settings.options_for(name))
+            check = getattr(stage, "check", None)
+            if callable(check):
+                check()
         except (TypeError, ValueError, LookupError, OSError, ImportError) as exc:
             raise ConfigError(f'[stages."{name}"]: {exc}') from None
 
@@ -237,20 +240,29 @@ def run_corpus_stages(
     store: Store, settings: Settings, summary: RunSummary | None = None, progress: ProgressCallback | None = None
 ) -> None:
     """Run each corpus stage on every article still pending for it (this run's and any
-    left over by an interrupted run)."""
+    left over by an interrupted run).
+
+    One process at a time per store and stage: a corpus stage reads the state others
+    wrote (the clusterer files, the stored relations) and writes it back, so two
+    `analyze` (or `watch`) running at once would lose each other's updates. The second
+    waits, then finds the first one's articles done and its own still pending.
+    """
     for name in settings.corpus:
-        ids = store.pending(name)
-        if not ids:
+        if not store.pending(name):
             continue
-        if progress:
-            progress(f"corpus:{name}", 0, len(ids))
-        stage: CorpusStage = create("corpus", name, **settings.options_for(name))
-        try:
-            stage.update(store, ids)
-        except Exception as exc:
-            if summary is not None:
-                summary.corpus_errors.append(f"{name}: {exc!r}")
-            continue
-        store.clear_pending(name, ids)
+        with store.exclusive(f"corpus-{name}"):
+            ids = store.pending(name)  # read again under the lock
+            if not ids:
+                continue
+            if progress:
+                progress(f"corpus:{name}", 0, len(ids))
+            stage: CorpusStage = create("corpus", name, **settings.options_for(name))
+            try:
+                stage.update(store, ids)
+            except Exception as exc:
+                if summary is not None:
+                    summary.corpus_errors.append(f"{name}: {exc!r}")
+                continue
+            store.clear_pending(name, ids)
         if progress:
             progress(f"corpus:{name}", len(ids), len(ids))

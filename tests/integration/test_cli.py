@@ -220,3 +220,21 @@ def test_unknown_run_is_a_usage_error(tmp_path: Path, db_path: str) -> None:
     for command in (["export", "--run", "99"], ["report", "--run", "99", "-o", "-"]):
         res = runner.invoke(cli, [*command, "--db", db_path])
         assert res.exit_code == 2 and "no run 99" in res.output
+
+
+def test_a_broken_encoder_model_stops_the_run_before_anything_is_stored(tmp_path: Path, db_path: str) -> None:
+    from tests.onnx_model import build
+
+    build(tmp_path / "broken")
+    (tmp_path / "broken" / "model.onnx").write_bytes(b"not a model")
+    cfg = tmp_path / "b.toml"
+    cfg.write_text(f'[stages."stories.v1"]\nencoder = "onnx:{tmp_path / "broken"}"\n', encoding="utf-8")
+    res = CliRunner().invoke(cli, ["analyze", str(_folder(tmp_path)), "--db", db_path, "--config", str(cfg)])
+    assert res.exit_code == 2 and "onnxruntime cannot load it" in res.output
+    pairs = tmp_path / "p.jsonl"
+    pairs.write_text(json.dumps({"pair_id": "p", "text1": "a", "text2": "b"}) + "\n", encoding="utf-8")
+    sim = CliRunner().invoke(cli, ["similarity", "--pairs", str(pairs), "--encoder", f"onnx:{tmp_path / 'broken'}"])
+    assert sim.exit_code == 2 and "onnxruntime cannot load it" in sim.output
+    from narratrace.store import open_store
+
+    assert open_store(db_path).count_articles() == 0

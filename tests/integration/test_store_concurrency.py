@@ -102,3 +102,43 @@ def test_migration_renumbers_numbers_already_shared(tmp_path: Path) -> None:
     assert sorted(rows.values()) == [1, 2, 3, 4, 5, 6] and pending == rows
     assert rows["o0000"] == 1 and rows["o0001"] == 2 and rows["o0003"] == 3  # the first of each keeps it
     assert store.add_article(_article("n", 0), run) and max(_seqs(db)) == 7
+
+
+def test_two_analyses_at_once_on_a_new_database(tmp_path: Path) -> None:
+    """Both migrate-or-wait, both store, and the stories stage runs one at a time: no copy
+    cycle, no article a duplicate of itself."""
+    _two_analyses(tmp_path, str(tmp_path / "both.db"))
+
+
+@pytest.mark.skipif(not PG, reason="set NARRATRACE_TEST_PG_URL to run the PostgreSQL tests")
+def test_two_analyses_at_once_on_a_new_postgres_database(tmp_path: Path, pg_url: str) -> None:  # noqa: F811
+    _two_analyses(tmp_path, pg_url)  # the database exists but has no schema yet
+
+
+def _two_analyses(tmp_path: Path, db: str) -> None:
+    import json
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    corpus = Path(__file__).resolve().parents[2] / "examples" / "corpus"
+    halves = [tmp_path / "a", tmp_path / "b"]
+    for half in halves:
+        half.mkdir()
+    for i, f in enumerate(sorted(p for p in corpus.iterdir() if p.suffix in (".txt", ".html", ".jsonl", ".xml"))):
+        shutil.copy(f, halves[i % 2] / f.name)
+    exe = str(Path(sys.executable).with_name("narratrace"))
+    env = {**os.environ, "NARRATRACE_DATA": str(tmp_path)}  # side files of a server database
+    procs = [subprocess.Popen([exe, "analyze", str(h), "--db", db, "--no-progress", "--jobs", "1"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for h in halves]
+    for p in procs:
+        _, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+    out = subprocess.run([exe, "export", "--db", db], capture_output=True, text=True, check=True, env=env).stdout
+    records = {r["id"]: r for r in map(json.loads, out.splitlines())}
+    assert len(records) == 20 and all(r["story_id"] for r in records.values())
+    for r in records.values():
+        assert r["duplicate_of"] != r["id"]
+        for rel in r["relations"]:
+            assert records[rel["article_id"]]["duplicate_of"] != r["id"]  # no cycle of two

@@ -89,19 +89,31 @@ class OnnxEncoder:
         self._prefix = str(opts.get("prefix", ""))
         self._pooling = str(opts.get("pooling", "mean"))
         self._batch_size = int(opts.get("batch_size", 32))
-        self._tokenizer = Tokenizer.from_file(str(root / "tokenizer.json"))
+        try:
+            self._tokenizer = Tokenizer.from_file(str(root / "tokenizer.json"))
+        except Exception as exc:  # the tokenizers library raises plain Exceptions
+            raise ValueError(f"{root / 'tokenizer.json'}: not a tokenizers file ({exc})") from None
         self._tokenizer.enable_truncation(int(opts.get("max_length", 256)))
         self._tokenizer.enable_padding()  # to the longest text of each batch
         so = ort.SessionOptions()
         so.intra_op_num_threads = threads
         so.inter_op_num_threads = 1
-        self._session = ort.InferenceSession(str(_model_path(root)), so, providers=["CPUExecutionProvider"])
+        try:
+            self._session = ort.InferenceSession(str(_model_path(root)), so, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime's own exception types (InvalidProtobuf, ...)
+            raise ValueError(f"{_model_path(root)}: onnxruntime cannot load it ({exc})") from None
         self._inputs = {i.name for i in self._session.get_inputs()}
         if "input_ids" not in self._inputs:
             raise ValueError(f"{root}: the model has no input_ids input (inputs: {sorted(self._inputs)})")
         outputs = [o.name for o in self._session.get_outputs()]
         self._output = "sentence_embedding" if "sentence_embedding" in outputs else outputs[0]
-        self.dim = int(self._encode_batch(["."]).shape[1])
+        try:
+            probe = self._encode_batch(["."])
+        except Exception as exc:
+            raise ValueError(f"{root}: the model does not run as a sentence encoder ({exc})") from None
+        if probe.ndim != 2 or not probe.shape[1]:
+            raise ValueError(f"{root}: expected token states (batch, tokens, dim) or sentence vectors (batch, dim)")
+        self.dim = int(probe.shape[1])
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         if not texts:

@@ -10,7 +10,10 @@ through ``update_articles``.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -84,8 +87,40 @@ class Store:
 
     # -- schema -------------------------------------------------------------------
     def migrate(self) -> None:
-        with self.engine.begin() as conn:
+        """Bring the schema to the latest revision; safe when several processes open a new store."""
+        if self.schema_version() == self.latest_schema_version():
+            return
+        # two `analyze` on a new database: one migrates, the other waits and finds it done
+        with self.exclusive("migrate"), self.engine.begin() as conn:
             command.upgrade(_alembic_config(conn), "head")
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
+        """Hold the lock ``name`` against other processes using this store.
+
+        PostgreSQL: a session advisory lock. SQLite: ``flock`` on a file beside the
+        database (``<db>.<name>.lock``); an in-memory database has one process only.
+        """
+        if self.engine.dialect.name == "postgresql":
+            key = int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+                conn.commit()
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                    conn.commit()
+            return
+        if self.url.database in (None, "", ":memory:"):
+            yield
+            return
+        with open(self.side_path(f"{name}.lock"), "a+b") as fh:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
     def schema_version(self) -> str | None:
         with self.engine.connect() as conn:

@@ -61,6 +61,12 @@ class StoriesStage:
     def encoder(self) -> Encoder:
         return get_encoder(self.encoder_name)
 
+    def check(self) -> None:
+        """Load a configured encoder now, so a broken one stops the run before anything is
+        stored (the shipped one is left for first use: it loads in a second or two)."""
+        if self.encoder_name != DEFAULT_ENCODER:
+            self.encoder.encode(["check"])
+
     def embed(self, store: Store, articles: Sequence[Article]) -> dict[str, Any]:
         """Vectors of ``articles``, computing only those not stored yet."""
         have = store.get_vectors(self.vector_model, [a.id for a in articles])
@@ -132,7 +138,7 @@ class StoriesStage:
         for rank, other in enumerate(self._fetch(store, pending, near)):
             if _older_first(new, other):
                 rel = self._relation(new, other)
-                if rel is not None:
+                if rel is not None and (other.duplicate_of or other.id) != new.id:  # never a cycle
                     as_copy.append((-rel.score, other.published or "~", rank, other, rel))
             else:
                 rel = self._relation(other, new)
@@ -147,8 +153,8 @@ class StoriesStage:
         root = new.duplicate_of or new.id
         for stale, rel in as_source:
             copy = pending.get(stale.id, stale)
-            if any(r.article_id == new.id for r in copy.relations):
-                continue
+            if root == copy.id or any(r.article_id == new.id for r in copy.relations):
+                continue  # already linked, or the copy is this article's own source (no cycle)
             if copy.relations and max(r.score for r in copy.relations) > rel.score:
                 continue  # its current source matches it better
             pending[copy.id] = copy.replace(relations=(*copy.relations, rel), duplicate_of=root)
