@@ -495,3 +495,24 @@ def test_search_results_export_in_both_formats(client: TestClient, corpus: dict[
     jsonl = next(u for u in links if "format=jsonl" in u)
     rows = [json.loads(line) for line in client.get(jsonl).text.splitlines()]
     assert corpus["fr"].id in {r["id"] for r in rows}
+
+
+def test_hybrid_search_answers_with_the_words_when_the_encoder_fails(tmp_path: Path) -> None:
+    from narratrace.web.search import SearchIndex
+
+    store = open_store(str(tmp_path / "f.db"))
+    load(store)
+
+    class Broken:
+        name, dim = "broken", 512
+
+        def encode(self, texts: list[str]) -> object:
+            raise RuntimeError("the encoder is gone")
+
+    index = SearchIndex(store, encoder_factory=Broken)
+    hits = index.search("chlore", mode="hybrid")
+    assert hits and all(h["via"] == ["text"] for h in hits)
+    client = TestClient(create_app(store, Settings()))
+    client.app.state.web.search = index  # type: ignore[attr-defined]
+    res = client.get("/api/search", params={"q": "chlore"})
+    assert res.status_code == 200 and [h["id"] for h in res.json()["items"]] == [h["id"] for h in hits]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import re
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -33,6 +34,7 @@ CANDIDATES = 500
 HIT, END = "\x02", "\x03"
 _TERM = re.compile(r"\w+", re.UNICODE)
 _RRF_K = 60
+log = logging.getLogger(__name__)
 
 
 def fts_terms(query: str) -> list[str]:
@@ -231,7 +233,11 @@ class SearchIndex:
         # the semantic side is queued first and computed by its worker while this thread searches the text
         pending = self._submit(query, lang, depth, 0) if query.strip() else None
         text_hits = self.text_search(query, lang, depth, 0, snippets=False)
-        nearest = pending.result(timeout=120) if pending else []
+        try:
+            nearest = pending.result(timeout=120) if pending else []
+        except Exception:  # the encoder failed: the words still find what they find
+            log.exception("semantic search failed; hybrid search answers with the full-text hits")
+            nearest = []
         return self._fuse(text_hits, nearest, lang, limit, offset)
 
     async def search_async(
@@ -254,7 +260,11 @@ class SearchIndex:
         depth = offset + limit
         pending = self._submit(query, lang, depth, 0)  # computed by its worker while a thread searches the text
         text_hits = await to_thread.run_sync(lambda: self.text_search(query, lang, depth, 0, snippets=False))
-        nearest = await _wait(pending)
+        try:
+            nearest = await _wait(pending)
+        except Exception:  # the encoder failed: the words still find what they find
+            log.exception("semantic search failed; hybrid search answers with the full-text hits")
+            nearest = []
         return await to_thread.run_sync(self._fuse, text_hits, nearest, lang, limit, offset)
 
     def _fuse(
