@@ -174,7 +174,11 @@ def analyze(
     store = open_store(db) if isinstance(db, str) else db
     run_id = store.start_run("analyze", [str(p) for p in paths])
     items = read_inputs(list(paths), max_file_bytes=settings.max_file_bytes)
-    summary = analyze_items(items, store, settings, run_id, jobs=jobs, scheduler=scheduler, progress=progress)
+    try:
+        summary = analyze_items(items, store, settings, run_id, jobs=jobs, scheduler=scheduler, progress=progress)
+    except BaseException as exc:  # an unreachable scheduler, Ctrl+C: the run says it ended, and how
+        store.finish_run(run_id, {"failed": repr(exc)[:500]})
+        raise
     store.finish_run(run_id, summary.as_dict())
     return summary
 

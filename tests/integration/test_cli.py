@@ -59,6 +59,10 @@ def test_usage_errors_exit_2(tmp_path: Path, db_path: str) -> None:
     res2 = subprocess.run([exe, "analyze", str(tmp_path), "--db", db_path, "--scheduler", "not-an-address"],
                           capture_output=True, text=True, timeout=120)
     assert res2.returncode == 2 and "cannot reach the Dask scheduler 'not-an-address'" in res2.stderr
+    from narratrace.store import open_store
+
+    last = open_store(db_path).runs()[-1]
+    assert last["finished_at"] is not None and "cannot reach" in last["stats"]["failed"]  # no orphan run
 
 
 def test_export_jsonl_record_contract_and_csv(tmp_path: Path, db_path: str) -> None:
