@@ -86,12 +86,12 @@ def narratives_section_html(store: Store, catalogue: Catalogue | None = None, pe
     if not counts:
         parts.append("<p>No article matches a catalogue narrative.</p></section>")
         return "".join(parts)
-    for nid in sorted(counts, key=lambda k: -counts[k]["articles"]):
+    for nid in sorted(counts, key=lambda k: (-counts[k]["articles"], k)):
         d = counts[nid]
         n = cat.get(nid)
         title = n.title if n else nid
         stances = ", ".join(f"{k}: {v}" for k, v in sorted(d["stances"].items()))
-        langs = ", ".join(f"{k} ({v})" for k, v in d["languages"].most_common())
+        langs = ", ".join(f"{k} ({v})" for k, v in sorted(d["languages"].items(), key=lambda kv: (-kv[1], kv[0])))
         parts.append(f'<article class="narrative" id="narrative-{escape(nid)}"><h3>{escape(title)}</h3>')
         if n and n.summary:
             parts.append(f"<p class=\"summary\">{escape(n.summary)}</p>")
