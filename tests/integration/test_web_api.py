@@ -516,3 +516,12 @@ def test_hybrid_search_answers_with_the_words_when_the_encoder_fails(tmp_path: P
     client.app.state.web.search = index  # type: ignore[attr-defined]
     res = client.get("/api/search", params={"q": "chlore"})
     assert res.status_code == 200 and [h["id"] for h in res.json()["items"]] == [h["id"] for h in hits]
+
+
+def test_head_requests_are_answered_like_get_without_a_body(client: TestClient) -> None:
+    for path in ("/", "/articles", "/api/health", "/api/articles"):
+        got, head = client.get(path), client.head(path)
+        assert head.status_code == got.status_code == 200, path
+        assert head.content == b"" and head.headers["content-type"] == got.headers["content-type"]
+        assert "content-security-policy" in head.headers
+    assert client.head("/articles/nope").status_code == 404

@@ -87,7 +87,8 @@ def problem(
 
 
 class GuardMiddleware:
-    """Security headers on every response; refuses bodies larger than the limit up front."""
+    """Security headers on every response; refuses bodies larger than the limit up front;
+    answers HEAD like GET without the body (FastAPI's GET routes would say 405)."""
 
     def __init__(self, app: ASGIApp, max_body: int) -> None:
         self.app = app
@@ -107,9 +108,15 @@ class GuardMiddleware:
             await self._with_headers(response)(scope, receive, send)
             return
 
+        head = scope.get("method") == "HEAD"  # uptime checks: answered as GET, without the body
+        if head:
+            scope = {**scope, "method": "GET"}
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
