@@ -8,6 +8,8 @@ another language than the article they follow.
 
 from __future__ import annotations
 
+import functools
+
 from ..records import Article
 
 SAMPLE_CHARS = 1500
@@ -27,6 +29,17 @@ def detect_language(text: str) -> tuple[str | None, float]:
     if not found:
         return None, 0.0
     return str(found[0]["lang"]), float(found[0]["score"])
+
+
+@functools.lru_cache(maxsize=64)
+def stop_words(lang: str) -> frozenset[str]:
+    """spaCy's stop-word list of a language (no model needed); empty when it has none."""
+    try:
+        import spacy.util
+
+        return frozenset(spacy.util.get_lang_class(lang).Defaults.stop_words)
+    except (ImportError, KeyError, AttributeError, ValueError):
+        return frozenset()
 
 
 class LanguageStage:

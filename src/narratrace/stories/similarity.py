@@ -33,7 +33,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -119,16 +119,9 @@ BACKGROUND_DOCS = 100
 @cache
 def _stop_prefixes(langs: tuple[str, ...]) -> frozenset[str]:
     """The word keys (``_words``: folded 4-letter prefixes) of these languages' stop words."""
-    out: set[str] = set()
-    for lang in langs:
-        try:
-            import spacy.util
+    from ..analyse.language import stop_words
 
-            words = spacy.util.get_lang_class(lang).Defaults.stop_words
-        except (ImportError, KeyError, AttributeError, ValueError):
-            continue
-        out.update(anyascii(w).lower()[:4] for w in words if len(w) >= 3)
-    return frozenset(out)
+    return frozenset(anyascii(w).lower()[:4] for lang in langs for w in stop_words(lang) if len(w) >= 3)
 
 
 def _tfidf(doc: _Doc, df: collections.Counter[str], n_docs: int) -> dict[str, float]:
@@ -195,6 +188,7 @@ def check_encoder(model: dict[str, Any], encoder: Encoder) -> None:
                          "fit weights for it with bench/eval_similarity.py --encoder SPEC --fit --out FILE")
 
 
+@lru_cache(maxsize=4096)  # pair_features and cross_language both ask, per text
 def _language(text: str, given: str | None) -> str | None:
     if given:
         return given.strip().lower() or None

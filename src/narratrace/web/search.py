@@ -12,7 +12,6 @@ side lives in ``semantic.py``.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import re
 from collections.abc import Callable
@@ -42,23 +41,12 @@ def fts_terms(query: str) -> list[str]:
     return _TERM.findall(query[:MAX_QUERY_CHARS])[:MAX_TERMS]
 
 
-@functools.lru_cache(maxsize=32)
-def _stop_words(lang: str) -> frozenset[str]:
-    """spaCy's stop-word list of a language (no model needed); empty when it has none."""
-    try:
-        import spacy.util
-
-        return frozenset(spacy.util.get_lang_class(lang).Defaults.stop_words)
-    except (ImportError, KeyError, AttributeError, ValueError):
-        return frozenset()
-
-
 def content_terms(terms: list[str], query: str) -> list[str]:
     """The query's words without the stop words of its language (all of them if none is left)."""
-    from ..analyse.language import detect_language
+    from ..analyse.language import detect_language, stop_words
 
     lang, _ = detect_language(query[:MAX_QUERY_CHARS])
-    stops = _stop_words(lang) if lang else frozenset()
+    stops = stop_words(lang) if lang else frozenset()
     kept = [t for t in terms if t.lower() not in stops]
     return kept or terms
 
