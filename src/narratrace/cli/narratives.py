@@ -23,6 +23,7 @@ from ..match.catalogue import (
     unique_id,
     write_narrative,
 )
+from ..match.views import ranked
 from .common import EXIT_OK, EXIT_REJECTED, db_option, handle_broken_pipe, open_db
 
 catalog_option = click.option(
@@ -103,16 +104,11 @@ def list_command(catalog: str | None, config_path: str | None, db: str | None, a
         if counts is not None:
             line = f"{(found or {}).get('articles', 0):>6}  {line}"
             if found:
-                stances = ", ".join(f"{k} {v}" for k, v in _ranked(found["stances"]).items())
+                stances = ", ".join(f"{k} {v}" for k, v in ranked(found["stances"]).items())
                 spread = f"{len(found['languages'])} lang, {len(found['outlets'])} outlets"
                 dates = f"{found['first'] or '?'}..{found['last'] or '?'}"
                 line += f"\n{'':<8}{stances}; {spread}; {dates}"
         click.echo(line)
-
-
-def _ranked(counts: dict[str, int]) -> dict[str, int]:
-    """Largest first, ties by name: the same order from SQLite and PostgreSQL."""
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _counts_json(found: dict[str, Any] | None) -> dict[str, Any]:
@@ -120,9 +116,9 @@ def _counts_json(found: dict[str, Any] | None) -> dict[str, Any]:
         return {"articles": 0}
     return {
         "articles": found["articles"],
-        "stances": _ranked(found["stances"]),
-        "languages": _ranked(found["languages"]),
-        "outlets": _ranked(found["outlets"]),
+        "stances": ranked(found["stances"]),
+        "languages": ranked(found["languages"]),
+        "outlets": ranked(found["outlets"]),
         "first": found["first"],
         "last": found["last"],
     }

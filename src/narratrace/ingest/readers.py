@@ -23,18 +23,18 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES
 
-def _size(n: int) -> str:
-    """Bytes for a human: "210 MB", "12 kB", "800 bytes" (never "0 MB")."""
-    if n >= 1_000_000:
-        return f"{n / 1e6:.0f} MB"
-    return f"{n / 1e3:.0f} kB" if n >= 1_000 else f"{n} bytes"
-
-
 JSONL_FIELDS = ("id", "url", "outlet", "title", "text", "html", "lang", "date")
 # Names other dumps use for the same fields (the contract's name wins when both are there).
 JSONL_ALIASES = {"published": "date", "published_at": "date", "body": "text", "content": "text", "link": "url",
                  "language": "lang", "headline": "title"}
 _AUTHOR_FIELDS = ("author", "authors")
+
+
+def _size(n: int) -> str:
+    """Bytes for a human: "210 MB", "12 kB", "800 bytes" (never "0 MB")."""
+    if n >= 1_000_000:
+        return f"{n / 1e6:.0f} MB"
+    return f"{n / 1e3:.0f} kB" if n >= 1_000 else f"{n} bytes"
 
 
 def read_inputs(

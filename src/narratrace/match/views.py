@@ -17,6 +17,11 @@ from ..store import Store, schema
 from .catalogue import Catalogue, load_catalogue
 
 
+def ranked(counts: dict[str, int]) -> dict[str, int]:
+    """Largest first, ties by name: the same order from SQLite and PostgreSQL."""
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
 def narrative_timeline(store: Store, narrative_id: str, limit: int = 1000) -> list[dict[str, Any]]:
     """Matching articles of one narrative, oldest first (undated last)."""
     a, m = schema.articles, schema.narrative_matches
@@ -91,7 +96,7 @@ def narratives_section_html(store: Store, catalogue: Catalogue | None = None, pe
         n = cat.get(nid)
         title = n.title if n else nid
         stances = ", ".join(f"{k}: {v}" for k, v in sorted(d["stances"].items()))
-        langs = ", ".join(f"{k} ({v})" for k, v in sorted(d["languages"].items(), key=lambda kv: (-kv[1], kv[0])))
+        langs = ", ".join(f"{k} ({v})" for k, v in ranked(d["languages"]).items())
         parts.append(f'<article class="narrative" id="narrative-{escape(nid)}"><h3>{escape(title)}</h3>')
         if n and n.summary:
             parts.append(f"<p class=\"summary\">{escape(n.summary)}</p>")

@@ -32,8 +32,12 @@ from . import schema
 
 _MIGRATIONS = str(Path(__file__).with_name("migrations"))
 _INSERT_ATTEMPTS = 3
-_SEQ_LOCK = 0x6E61727261  # PostgreSQL advisory lock held while an article takes its number
 _NEXT_SEQ = select(func.coalesce(func.max(schema.articles.c.seq), 0) + 1).scalar_subquery()
+
+
+def _advisory_key(name: str) -> int:
+    """The 64-bit key of a named PostgreSQL advisory lock (the same in every process)."""
+    return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
 
 
 class StoreError(RuntimeError):
@@ -102,7 +106,7 @@ class Store:
         database (``<db>.<name>.lock``); an in-memory database has one process only.
         """
         if self.engine.dialect.name == "postgresql":
-            key = int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+            key = _advisory_key(name)
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
                 conn.commit()
@@ -210,7 +214,7 @@ class Store:
                     # transaction lock first (readers are not blocked). The unique index
                     # makes any other path that shares a number fail and retry here.
                     if self.engine.dialect.name == "postgresql":
-                        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SEQ_LOCK})
+                        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _advisory_key("arrival")})
                     seq = conn.execute(
                         insert(schema.articles)
                         .values(**self._row(article), run_id=run_id, seq=_NEXT_SEQ, created_at=_now())
@@ -384,11 +388,8 @@ class Store:
     # -- copy sketches ------------------------------------------------------------
     NO_SKETCH = -1  # a row saying "sketched, too short to have one" (real minima are >= 0)
 
-    def put_sketch(self, article_id: str, values: Sequence[int]) -> None:
-        """The MinHash minima of one article's body (replacing any it had)."""
-        self.put_sketches({article_id: values})
-
     def put_sketches(self, sketches: dict[str, Sequence[int]]) -> None:
+        """The MinHash minima of these articles' bodies (replacing any they had)."""
         table = schema.copy_sketches
         if not sketches:
             return

@@ -49,10 +49,9 @@ class StoriesStage:
         self.vector_model = vector_key(encoder)
         self.batch_size = batch_size
         self.candidates = candidates
-        fields = {f.name for f in dataclasses.fields(ClusterParams)}
-        unknown = set(params) - fields
+        unknown = set(params) - self.OPTIONS
         if unknown:
-            raise ValueError(f"unknown stories.v1 option(s) {sorted(unknown)}; known: {sorted(fields)}")
+            raise ValueError(f"unknown stories.v1 option(s) {sorted(unknown)}; known: {sorted(self.OPTIONS)}")
         self.params = ClusterParams(**params)
         self.thresholds = RelationThresholds()
         self._sentences: SentenceVectors | None = None
@@ -79,9 +78,9 @@ class StoriesStage:
             have.update(new)
         return have
 
-    def _embed_ids(self, store: Store, ids: Sequence[str]) -> None:
+    def _embed_ids(self, store: Store, ids: Sequence[str]) -> dict[str, Any]:
         """Vectors for stored articles that have none with this encoder (it was switched)."""
-        self.embed(store, store.get_articles(list(ids)))
+        return self.embed(store, store.get_articles(list(ids)))
 
     def update(self, store: Store, article_ids: Sequence[str]) -> None:
         articles = store.get_articles(list(article_ids))
@@ -104,7 +103,7 @@ class StoriesStage:
             near = [aid for aid, cos in clusterer.neighbours(vec, self.candidates) if cos >= 0.6]
             # copies under a headline of their own are far in vector space: find them by their text
             values = sketch(article.body)
-            store.put_sketch(article.id, values)
+            store.put_sketches({article.id: values})
             near += [aid for aid in store.sketch_candidates(values, article.id, MIN_SHARED, MAX_CANDIDATES)
                      if aid not in near]
             pending[article.id] = article

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import hnswlib
@@ -30,8 +30,8 @@ STATE_FILE = "stories.state.npz"
 STATE_VERSION = 1
 LEGACY_MODEL = "use-m3.v1/pooled.v1"  # state files written before they named their model
 
-# Computes and stores the missing vectors of these stored articles.
-EmbedMissing = Callable[[Store, Sequence[str]], None]
+# Computes and stores the missing vectors of these stored articles, and returns them.
+EmbedMissing = Callable[[Store, Sequence[str]], Mapping[str, np.ndarray]]
 
 
 def save(clusterer: StoryClusterer, store: Store, model: str) -> None:
@@ -137,8 +137,7 @@ def rebuild(store: Store, dim: int, params: ClusterParams, model: str,
         vectors = store.get_vectors(model, [r.id for r in chunk])
         missing = [r.id for r in chunk if r.id not in vectors]
         if missing and embed_missing is not None:
-            embed_missing(store, missing)
-            vectors.update(store.get_vectors(model, missing))
+            vectors.update(embed_missing(store, missing))
         for row in chunk:
             vec = vectors.get(row.id)
             if vec is None:

@@ -203,12 +203,12 @@ def list_entities(conn: Connection) -> list[dict[str, Any]]:
             me.c.canonical_id,
             func.count(func.distinct(me.c.article_id)),
             func.count(),
-            func.min(me.c.text),
             func.min(me.c.type),
         ).group_by(me.c.canonical_id)
     ).all()
     names = {r.canonical_id: r for r in conn.execute(select(en.c.canonical_id, en.c.canonical_name, en.c.type))}
-    # without a catalogue name, the most frequent spelling (as on the entity's page)
+    # without a catalogue name, the most frequent spelling (as on the entity's page); every
+    # mentioned id has one, since both read the same mentions
     spelling: dict[str, tuple[int, str]] = {}
     for cid, text, n in conn.execute(select(me.c.canonical_id, me.c.text, func.count()).group_by(
             me.c.canonical_id, me.c.text)):
@@ -216,12 +216,12 @@ def list_entities(conn: Connection) -> list[dict[str, Any]]:
         if best is None or (-int(n), text) < (-best[0], best[1]):
             spelling[cid] = (int(n), text)
     out = []
-    for cid, n_articles, n_mentions, text, etype in counts:
+    for cid, n_articles, n_mentions, etype in counts:
         known = names.get(cid)
         out.append(
             {
                 "id": cid,
-                "name": known.canonical_name if known is not None else spelling.get(cid, (0, text))[1],
+                "name": known.canonical_name if known is not None else spelling[cid][1],
                 "type": (known.type if known is not None else None) or etype,
                 "articles": int(n_articles),
                 "mentions": int(n_mentions),

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, Select, and_, func, literal_column, or_, select
+from sqlalchemy import Engine, Select, Text, and_, cast, func, literal_column, or_, select
 from sqlalchemy.engine import Connection
 
 from ..store import schema
@@ -245,9 +245,12 @@ def derived_from(conn: Connection, article_id: str, story_id: str | None) -> lis
 
     Relations are stored on the copy, pointing at its source; the source's page needs
     the reverse. A copy is clustered into its source's story, so only that story's
-    members are read (bounded), plus any article whose earliest version this is.
+    members are looked at (bounded), plus any article whose earliest version this is;
+    the database keeps only the records that name this id at all, so a page of a big
+    story does not read every member's record.
     """
-    query = select(A.c.id, A.c.record).where(A.c.id != article_id)
+    names_it = cast(A.c.record, Text).contains(article_id, autoescape=True)
+    query = select(A.c.id, A.c.record).where(A.c.id != article_id, names_it)
     if story_id:
         query = query.where((A.c.story_id == story_id) | (A.c.duplicate_of == article_id))
     else:
