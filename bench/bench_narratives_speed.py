@@ -28,9 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from narratrace.embed import get_encoder  # noqa: E402
-from narratrace.match.catalogue import Catalogue, Narrative, load_catalogue  # noqa: E402
-from narratrace.match.lexicon import split_sentences  # noqa: E402
-from narratrace.match.matcher import CatalogueIndex, Matcher, MatcherParams, reported_clause  # noqa: E402
+from narratrace.narratives.catalogue import Catalogue, Narrative, load_catalogue  # noqa: E402
+from narratrace.narratives.lexicon import split_sentences  # noqa: E402
+from narratrace.narratives.matcher import CatalogueIndex, Matcher, MatcherParams, reported_clause  # noqa: E402
 
 ACTORS = ["the CIA", "NATO", "the Pentagon", "Brussels", "George Soros", "British intelligence", "Kyiv",
           "Warsaw", "the WHO", "Big Pharma", "the European Commission", "Washington", "Berlin", "Paris"]

@@ -9,7 +9,7 @@ neutral news on the same places and people: any match on them is a false match.
 
 --fit fits the logistic calibration on the dev split only (all scored (text, narrative)
 pairs; "also" pairs are left out), picks the threshold that maximises dev F1 while keeping
-dev neutral false matches under 5%, and writes both into src/narratrace/match/data/matcher.yaml.
+dev neutral false matches under 5%, and writes both into src/narratrace/narratives/data/matcher.yaml.
 The test split is never used for fitting.
 """
 
@@ -30,9 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from narratrace.embed import get_encoder  # noqa: E402
-from narratrace.match.catalogue import load_catalogue  # noqa: E402
-from narratrace.match.matcher import CatalogueIndex, Matcher, MatcherParams  # noqa: E402
-from narratrace.match.stance import StanceRules, classify  # noqa: E402
+from narratrace.narratives.catalogue import load_catalogue  # noqa: E402
+from narratrace.narratives.matcher import CatalogueIndex, Matcher, MatcherParams  # noqa: E402
+from narratrace.narratives.stance import StanceRules, classify  # noqa: E402
 
 PARAMS = ROOT / "src" / "narratrace" / "match" / "data" / "matcher.yaml"
 

@@ -75,7 +75,7 @@ _REGISTRY: dict[str, dict[str, str]] = {
         "entities.v1": "narratrace.analyse.entities:EntityStage",
         "attributions.v1": "narratrace.analyse.attribution:AttributionStage",
         "claims.v1": "narratrace.analyse.claims:ClaimStage",
-        "narratives.v1": "narratrace.match.stage:NarrativeStage",
+        "narratives.v1": "narratrace.narratives.stage:NarrativeStage",
     },
     "corpus": {
         "noop": "narratrace.stages:NoOpStage",

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from narratrace.config import Settings
-from narratrace.match.stage import get_matcher
+from narratrace.narratives.stage import get_matcher
 from narratrace.pipeline import analyze
 
 SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from narratrace.serve.bidi import close_bidi
+from narratrace.text.bidi import close_bidi
 
 RLO, PDF, RLI, PDI, RLM = "\u202e", "\u202c", "\u2067", "\u2069", "\u200f"
 

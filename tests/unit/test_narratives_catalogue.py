@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from narratrace.match.catalogue import (
+from narratrace.narratives.catalogue import (
     CatalogueError,
     Narrative,
     load_catalogue,
@@ -15,7 +15,7 @@ from narratrace.match.catalogue import (
     read_narrative,
     write_narrative,
 )
-from narratrace.match.importer import import_cases, read_cases
+from narratrace.narratives.importer import import_cases, read_cases
 
 REQUIRED = {
     "staged-chemical-attacks-syria", "white-helmets-terrorists", "western-biolabs", "ukraine-nazi-regime",

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from narratrace.match.catalogue import load_catalogue, read_narrative, write_narrative
-from narratrace.match.discovery import (
+from narratrace.narratives.catalogue import load_catalogue, read_narrative, write_narrative
+from narratrace.narratives.discovery import (
     article_units,
     candidate_to_narrative,
     find_candidates,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from narratrace.match.matcher import Candidate, Features, Matcher, MatcherParams
+from narratrace.narratives.matcher import Candidate, Features, Matcher, MatcherParams
 
 # score = sigmoid(10 * (s1 + s2) - 10): two sentences at 0.55 make 0.73, at 0.4 make 0.12
 PARAMS = MatcherParams(calibration={"bias": -10.0, "w_s1": 10.0, "w_s2": 10.0}, threshold=0.5)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from narratrace.match.lexicon import PhraseIndex, fold, split_sentences, tokenize
-from narratrace.match.stance import StanceRules, classify, find_cues
+from narratrace.narratives.lexicon import PhraseIndex, fold, split_sentences, tokenize
+from narratrace.narratives.stance import StanceRules, classify, find_cues
 
 
 @given(st.text(max_size=200))

@@ -6,7 +6,7 @@ import pickle
 
 import pytest
 
-from narratrace.match.stage import NarrativeStage, get_matcher
+from narratrace.narratives.stage import NarrativeStage, get_matcher
 from narratrace.records import Article, SourceRef
 
 pytestmark = pytest.mark.slow  # loads the USE encoder (~3 s)

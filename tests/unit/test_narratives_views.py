@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from narratrace.match.views import (
+from narratrace.narratives.views import (
     format_timeline,
     narrative_counts,
     narrative_timeline,

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from ..serve.export import write_csv, write_jsonl
+from ..exporters import write_csv, write_jsonl
 from .common import db_option, handle_broken_pipe, open_db, output_stream
 
 

@@ -12,7 +12,7 @@ import click
 from click.core import ParameterSource
 
 from ..config import ConfigError, load_settings
-from ..match.catalogue import (
+from ..narratives.catalogue import (
     Catalogue,
     CatalogueError,
     CatalogueSource,
@@ -23,7 +23,7 @@ from ..match.catalogue import (
     unique_id,
     write_narrative,
 )
-from ..match.views import ranked
+from ..narratives.views import ranked
 from .common import EXIT_OK, EXIT_REJECTED, db_option, handle_broken_pipe, open_db
 
 catalog_option = click.option(
@@ -89,7 +89,7 @@ def list_command(catalog: str | None, config_path: str | None, db: str | None, a
     narratives = list(_catalogue(catalog, config_path).narratives)
     counts: dict[str, dict[str, Any]] | None = None
     if db:
-        from ..match.views import narrative_counts
+        from ..narratives.views import narrative_counts
 
         counts = tally = narrative_counts(open_db(db, must_exist=True))
         narratives = sorted(narratives, key=lambda n: -tally.get(n.id, {}).get("articles", 0))
@@ -151,7 +151,7 @@ def show_command(narrative_id: str, catalog: str | None, config_path: str | None
             click.echo(f"{label}: {v}")
     click.echo(f"first seen: {n.first_seen or 'unknown'}   file: {n.path}")
     if db:
-        from ..match.views import format_timeline, narrative_timeline
+        from ..narratives.views import format_timeline, narrative_timeline
 
         store = open_db(db, must_exist=True)
         click.echo("\ntimeline:")
@@ -204,7 +204,7 @@ def add_command(file: str | None, catalog: str | None, nid: str | None, title: s
 @click.option("--overwrite", is_flag=True)
 def import_command(posts: str, annotations: str | None, catalog: str | None, overwrite: bool) -> None:
     """Import EUvsDisinfo-style cases (posts.csv [+ annotations.csv]) into your catalogue."""
-    from ..match.importer import import_cases
+    from ..narratives.importer import import_cases
 
     folder = _need_folder(catalog)
     try:
@@ -230,7 +230,7 @@ def import_command(posts: str, annotations: str | None, catalog: str | None, ove
 @handle_broken_pipe
 def candidates_command(db: str, threshold: float, min_outlets: int, limit: int, as_json: bool) -> None:
     """Recurring claims matching no known narrative, ranked by spread (saved for `promote`)."""
-    from ..match.discovery import refresh_candidates
+    from ..narratives.discovery import refresh_candidates
 
     store = open_db(db, must_exist=True)
     cands = refresh_candidates(store, threshold=threshold, min_outlets=min_outlets, limit=limit)
@@ -257,7 +257,7 @@ def candidates_command(db: str, threshold: float, min_outlets: int, limit: int, 
 @click.option("--title", default=None, help="Title for the new narrative (default: its label).")
 def promote_command(candidate_id: str, db: str, catalog: str | None, title: str | None) -> None:
     """Write a catalogue file from a candidate listed by `narratives candidates`."""
-    from ..match.discovery import candidate_to_narrative, stored_candidate
+    from ..narratives.discovery import candidate_to_narrative, stored_candidate
 
     folder = _need_folder(catalog)
     store = open_db(db, must_exist=True)

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from ..serve.report import render_report
+from ..report import render_report
 from .common import db_option, handle_broken_pipe, open_db, output_stream
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from ..match.catalogue import CatalogueSource
+from ..narratives.catalogue import CatalogueSource
 from ..watch import (
     JsonlSink,
     NetPolicy,

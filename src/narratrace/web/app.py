@@ -30,8 +30,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .. import __version__
 from ..config import Settings
 from ..embed import DEFAULT_ENCODER
-from ..match.catalogue import CatalogueSource
-from ..serve.bidi import close_bidi
+from ..narratives.catalogue import CatalogueSource
+from ..text.bidi import close_bidi
 from ..store import Store, open_store
 from .corpus import TTLCache
 from .queries import QueryError

@@ -22,7 +22,7 @@ from ..store import schema
 from .queries import SUMMARY_COLUMNS, A, summary
 
 if TYPE_CHECKING:
-    from ..match.catalogue import CatalogueSource
+    from ..narratives.catalogue import CatalogueSource
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)

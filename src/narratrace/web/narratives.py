@@ -1,7 +1,7 @@
 """Narratives: the matches stored per article, joined with the catalogue that defines them.
 
 The catalogue is the narratives capability's: a ``narratives`` table when a migration
-adds one, else its YAML files (``narratrace.match.catalogue``: shipped narratives plus
+adds one, else its YAML files (``narratrace.narratives.catalogue``: shipped narratives plus
 the analyst's folder in ``$NARRATRACE_CATALOG``). Editing through the API writes a YAML
 file to that folder with the capability's own validation, so the dashboard and
 ``narratrace narratives add`` produce the same files.
@@ -19,7 +19,7 @@ from .corpus import _tally
 from .queries import SUMMARY_COLUMNS, A, summary
 
 if TYPE_CHECKING:
-    from ..match.catalogue import CatalogueSource
+    from ..narratives.catalogue import CatalogueSource
 
 
 def _catalogue_table(engine: Engine) -> Table | None:
@@ -80,7 +80,7 @@ def _catalogue(engine: Engine, conn: Connection, source: CatalogueSource | None)
 def _catalogue_files(source: CatalogueSource | None) -> dict[str, dict[str, Any]]:
     """The YAML catalogue (shipped + the configured folders), when that capability is installed."""
     try:
-        from ..match.catalogue import CatalogueSource
+        from ..narratives.catalogue import CatalogueSource
     except ImportError:
         return {}
     return {
@@ -157,8 +157,8 @@ def save_narrative(narrative_id: str, data: Any, source: CatalogueSource | None 
     analysis here matches against the edit.
     """
     try:
-        from ..match.catalogue import CatalogueError, CatalogueSource, narrative_from_data, write_narrative
-        from ..match.stage import clear_cache
+        from ..narratives.catalogue import CatalogueError, CatalogueSource, narrative_from_data, write_narrative
+        from ..narratives.stage import clear_cache
     except ImportError as exc:  # pragma: no cover - the catalogue ships with the package
         raise EditError(503, f"the narrative catalogue is not available in this build: {exc}") from None
     folder = (source or CatalogueSource()).write_folder()

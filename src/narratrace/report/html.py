@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from .. import __version__
 from ..records import Article
 from ..store import Store
-from .bidi import close_bidi
+from ..text.bidi import close_bidi
 
 
 @dataclass
@@ -81,7 +81,7 @@ def build_context(store: Store, run_id: int | None = None) -> dict[str, Any]:
 
 def render_report(store: Store, run_id: int | None = None) -> str:
     env = Environment(
-        loader=PackageLoader("narratrace.serve", "templates"),
+        loader=PackageLoader("narratrace.report", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,

@@ -1,1 +1,0 @@
-"""Serving what is stored: exports and reports (the web app lives in ``narratrace.web``)."""

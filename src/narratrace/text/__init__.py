@@ -1,0 +1,1 @@
+"""The text kernel: helpers every role shares (direction controls, and more to come)."""
