@@ -52,3 +52,41 @@ def test_text_with_some_terminal_escapes_is_still_text() -> None:
     assert not isinstance(out, Undecodable) and "\x1b[1mAriha" in out.text  # kept as received
     garbage = decode_bytes(bytes((i * 7) % 31 + 1 for i in range(2000)) + b"some text" * 20)
     assert isinstance(garbage, Undecodable) and "% control characters" in garbage.detail
+
+
+# Team-written sentences, each with letters that one code page reads as another's.
+LEGACY = [
+    ("Crème brûlée à la française : un dessert très apprécié, près de l'hôpital.", "fr", ("cp1252", "latin_1")),
+    ("Le marché a rouvert après les travaux ; les commerçants étaient déjà là à l'aube.", "fr", ("cp1252",)),
+    ("A população da região não está satisfeita com a decisão do governo.", "pt", ("cp1252",)),
+    ("Die Straße über die Brücke bleibt für fünf Wochen gesperrt.", "de", ("cp1252", "latin_1")),
+    ("El niño pasó la mañana en la estación de montaña con su familia.", "es", ("cp1252",)),
+    ("Vláda schválila nový zákon o státním rozpočtu na příští rok.", "cs", ("cp1250",)),
+    ("Rząd przyjął nową ustawę o budżecie państwa na przyszły rok.", "pl", ("cp1250",)),
+    ("Правительство объявило о новых мерах поддержки экономики страны.", "ru", ("cp1251", "koi8_r")),
+]
+
+
+def test_legacy_8bit_is_decoded_by_what_fits_the_language() -> None:
+    """charset-normalizer alone read French cp1252 as cp1250 ("Crčme brűlée ŕ")."""
+    for sentence, lang, encodings in LEGACY:
+        for enc in encodings:
+            for times in (1, 6):
+                text = "\n".join([sentence] * times)
+                out = decode_bytes(text.encode(enc))
+                assert isinstance(out, Decoded), (lang, enc, out)
+                assert out.text == text, (lang, enc, times, out.encoding, out.text[:60])
+
+
+def test_utf16_without_bom_is_text_not_binary() -> None:
+    for text in (FR, LEGACY[7][0], "Plain English: the bridge reopens on Monday."):
+        for enc in ("utf-16-le", "utf-16-be"):
+            out = decode_bytes(text.encode(enc))
+            assert isinstance(out, Decoded) and out.text == text, (enc, out)
+            assert out.encoding == enc
+
+
+def test_nul_bytes_on_both_sides_are_still_binary() -> None:
+    data = bytes(range(256)) * 40  # NULs and everything else at both parities
+    out = decode_bytes(data)
+    assert isinstance(out, Undecodable) and out.reason == "binary"
