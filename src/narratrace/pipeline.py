@@ -14,52 +14,23 @@ import collections
 import functools
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
+from . import registry
 from .config import ConfigError, Settings
 from .executors import DaskExecutor, Executor, InlineExecutor, PoolExecutor
 from .identity import content_hash
 from .ingest import read_inputs
 from .ingest.walk import Skipped
 from .records import Article, RawItem, Rejection, SourceRef
+from .runs import ALREADY_STORED, DUPLICATE, REJECTED, SKIPPED, STORED, ItemOutcome, Run, RunSummary
 from .stages import ArticleStage, Cleaner, CorpusStage, create, resolve, unknown_options
 from .store import Store, open_store
 
+__all__ = ["ItemOutcome", "RunSummary", "analyze", "analyze_items", "process_item", "run_items"]
 
-@dataclass
-class RunSummary:
-    run_id: int
-    read: int = 0
-    accepted: int = 0
-    already_stored: int = 0
-    duplicates: int = 0
-    rejected: list[Rejection] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    languages: collections.Counter[str] = field(default_factory=collections.Counter)
-    corpus_errors: list[str] = field(default_factory=list)
-    article_ids: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def rejected_by_reason(self) -> dict[str, int]:
-        return dict(collections.Counter(r.reason for r in self.rejected))
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "run_id": self.run_id,
-            "read": self.read,
-            "accepted": self.accepted,
-            "already_stored": self.already_stored,
-            "duplicates": self.duplicates,
-            "rejected": len(self.rejected),
-            "rejected_by_reason": self.rejected_by_reason,
-            "skipped": len(self.skipped),
-            "languages": dict(self.languages),
-            "corpus_errors": self.corpus_errors,
-            "seconds": round(self.seconds, 3),
-        }
+Timings = tuple[tuple[str, float], ...]
 
 
 # -- per-article work (runs in workers) --------------------------------------------
@@ -87,25 +58,49 @@ def _stages(settings: Settings) -> _Stages:
 
 def process_item(settings: Settings, item: RawItem) -> Article | Rejection:
     """Clean and analyse one item. Never raises: a failing stage becomes a rejection."""
+    return process_timed(settings, item)[0]
+
+
+def process_timed(settings: Settings, item: RawItem) -> tuple[Article | Rejection, Timings]:
+    """``process_item`` plus the seconds each stage took on this item (for the run summary)."""
     stages = _stages(settings)
+    timings: list[tuple[str, float]] = []
+    clock = time.perf_counter()
     try:
         result = stages.cleaner(item)
     except Exception as exc:  # a cleaner bug must not end the run
         where = item.source.label()
-        return Rejection(item.source, "stage_error", f"{where}: cleaner {stages.cleaner.name} failed: {exc!r}")
+        return (Rejection(item.source, "stage_error", f"{where}: cleaner {stages.cleaner.name} failed: {exc!r}"),
+                ((settings.cleaner, time.perf_counter() - clock),))
+    now = time.perf_counter()
+    timings.append((settings.cleaner, now - clock))
     if isinstance(result, Rejection):
-        return result
-    for stage in stages.analysers:
+        return result, tuple(timings)
+    for name, stage in zip(settings.analysers, stages.analysers, strict=True):
+        clock = now
         try:
             result = stage(result)
         except Exception as exc:
             where = item.source.label()
-            return Rejection(item.source, "stage_error", f"{where}: stage {stage.name} failed: {exc!r}")
-    return result
+            timings.append((name, time.perf_counter() - clock))
+            return Rejection(item.source, "stage_error", f"{where}: stage {stage.name} failed: {exc!r}"), tuple(timings)
+        now = time.perf_counter()
+        timings.append((name, now - clock))
+    return result, tuple(timings)
 
 
-def warm_up(settings: Settings) -> None:
+def _work(settings: Settings, added: Mapping[str, Mapping[str, str]], item: RawItem) -> tuple[Article | Rejection,
+                                                                                              Timings]:
+    """The worker function: this session's registrations replayed, then the item processed."""
+    if added:
+        registry.restore(added)
+    return process_timed(settings, item)
+
+
+def warm_up(settings: Settings, added: Mapping[str, Mapping[str, str]] | None = None) -> None:
     """Load models once per worker process before the first item arrives."""
+    if added:
+        registry.restore(added)
     stages = _stages(settings)
     probe = RawItem(source=SourceRef(path="<warm-up>"), fmt="txt", text="Warm-up text.\n\nIt has a body.")
     article = stages.cleaner(probe)
@@ -120,7 +115,7 @@ def make_executor(jobs: int | None, scheduler: str | None, settings: Settings) -
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs <= 1:
         return InlineExecutor()
-    return PoolExecutor(jobs, initializer=warm_up, initargs=(settings,))
+    return PoolExecutor(jobs, initializer=warm_up, initargs=(settings, registry.additions()))
 
 
 # -- the run (main process) --------------------------------------------------------
@@ -172,14 +167,30 @@ def analyze(
     settings = settings or Settings()
     check_settings(settings)
     store = open_store(db) if isinstance(db, str) else db
-    run_id = store.start_run("analyze", [str(p) for p in paths])
     items = read_inputs(list(paths), max_file_bytes=settings.max_file_bytes)
+    return run_items(items, store, settings, "analyze", [str(p) for p in paths], jobs=jobs, scheduler=scheduler,
+                     progress=progress)
+
+
+def run_items(
+    items: Iterable[RawItem | Rejection | Skipped],
+    store: Store,
+    settings: Settings,
+    kind: str,
+    inputs: Sequence[str],
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> RunSummary:
+    """The run lifecycle around ``analyze_items``: started, then finished with the summary
+    or failed with the reason (and the exception raised on)."""
+    run = Run(store, kind, inputs)
     try:
-        summary = analyze_items(items, store, settings, run_id, jobs=jobs, scheduler=scheduler, progress=progress)
+        summary = analyze_items(items, store, settings, run.id, jobs=jobs, scheduler=scheduler, progress=progress)
     except BaseException as exc:  # an unreachable scheduler, Ctrl+C: the run says it ended, and how
-        store.finish_run(run_id, {"failed": repr(exc)[:500]})
+        run.fail(exc)
         raise
-    store.finish_run(run_id, summary.as_dict())
+    run.finish(summary)
     return summary
 
 
@@ -192,49 +203,78 @@ def analyze_items(
     scheduler: str | None = None,
     progress: ProgressCallback | None = None,
 ) -> RunSummary:
+    """Items through the per-article stages into the store, then the corpus stages.
+
+    The run row ``run_id`` is the caller's (``run_items`` opens and ends it).
+    """
     started = time.perf_counter()
     summary = RunSummary(run_id=run_id)
-    seen: set[str] = set()
+    seen: dict[str, str | None] = {}  # content hash -> stored id (None while in flight)
+    outcomes: dict[int, ItemOutcome] = {}
+    in_flight: collections.deque[tuple[int, str]] = collections.deque()  # (input position, content hash)
+    repeats: dict[int, str] = {}  # input position of a duplicate -> the content hash it repeats
 
     def fresh() -> Iterator[RawItem]:
-        for item in items:
+        for seq, item in enumerate(items):
             if isinstance(item, Skipped):
                 summary.skipped.append(item)
+                outcomes[seq] = ItemOutcome(SourceRef(path=str(item.path)), SKIPPED, reason=item.why)
                 continue
             summary.read += 1
             if isinstance(item, Rejection):
                 summary.rejected.append(item)
                 store.add_rejection(item, run_id)
+                outcomes[seq] = ItemOutcome(item.source, REJECTED, reason=item.reason)
                 continue
             h = content_hash(item)
             if h in seen:
                 summary.duplicates += 1
+                outcomes[seq] = ItemOutcome(item.source, DUPLICATE)  # its id is known once the first is stored
+                repeats[seq] = h
                 continue
-            seen.add(h)
-            if store.has_content(h):
+            seen[h] = None
+            found = store.has_content(h)
+            if found:
                 summary.already_stored += 1
+                seen[h] = found
+                outcomes[seq] = ItemOutcome(item.source, ALREADY_STORED, article_id=found)
                 continue
+            in_flight.append((seq, h))
             yield item
 
     executor = make_executor(jobs, scheduler, settings)
-    worker = functools.partial(process_item, settings)
+    worker = functools.partial(_work, settings, registry.additions())
     done = 0
     try:
-        for result in executor.imap(worker, fresh()):
+        for result, timings in executor.imap(worker, fresh()):
+            seq, h = in_flight.popleft()
             done += 1
+            for name, seconds in timings:
+                summary.stage(name).add(seconds)
             if isinstance(result, Rejection):
                 summary.rejected.append(result)
                 store.add_rejection(result, run_id)
-            elif store.add_article(result, run_id, pending=settings.corpus):
-                summary.accepted += 1
-                summary.article_ids.append(result.id)
-                summary.languages[result.lang or "unknown"] += 1
+                outcomes[seq] = ItemOutcome(result.source, REJECTED, reason=result.reason)
             else:
-                summary.duplicates += 1
+                clock = time.perf_counter()
+                stored = store.add_article(result, run_id, pending=settings.corpus)
+                summary.stage("store").add(time.perf_counter() - clock)
+                seen[h] = result.id if stored else store.has_content(result.content_hash)
+                if stored:
+                    summary.accepted += 1
+                    summary.article_ids.append(result.id)
+                    summary.languages[result.lang or "unknown"] += 1
+                    outcomes[seq] = ItemOutcome(result.source, STORED, article_id=result.id)
+                else:
+                    summary.duplicates += 1
+                    outcomes[seq] = ItemOutcome(result.source, DUPLICATE, article_id=seen[h])
             if progress:
                 progress("article", done, None)
     finally:
         executor.close()
+    for seq, h in repeats.items():
+        outcomes[seq] = ItemOutcome(outcomes[seq].source, DUPLICATE, seen.get(h))
+    summary.outcomes = [outcomes[k] for k in sorted(outcomes)]
     run_corpus_stages(store, settings, summary, progress)
     summary.seconds = time.perf_counter() - started
     return summary
@@ -261,12 +301,16 @@ def run_corpus_stages(
             if progress:
                 progress(f"corpus:{name}", 0, len(ids))
             stage: CorpusStage = create("corpus", name, **settings.options_for(name))
+            clock = time.perf_counter()
             try:
                 stage.update(store, ids)
             except Exception as exc:
                 if summary is not None:
                     summary.corpus_errors.append(f"{name}: {exc!r}")
                 continue
+            finally:
+                if summary is not None:
+                    summary.stage(name).add(time.perf_counter() - clock, len(ids))
             store.clear_pending(name, ids)
         if progress:
             progress(f"corpus:{name}", len(ids), len(ids))

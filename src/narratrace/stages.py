@@ -13,12 +13,12 @@ the store and the ids of the new articles and must work incrementally.
 
 from __future__ import annotations
 
-import importlib
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from .records import Article, RawItem, Rejection
+from .registry import BUILTIN_STAGES, STAGES
 
 if TYPE_CHECKING:
     from .store import Store
@@ -63,52 +63,62 @@ class NoOpStage:
         return None
 
 
-# role -> registry name -> "module:attribute" of a factory taking keyword options.
-_REGISTRY: dict[str, dict[str, str]] = {
-    "cleaner": {
-        "rules.v1": "narratrace.clean.pipeline:RuleCleaner",
-    },
-    "analyser": {
-        "noop": "narratrace.stages:NoOpStage",
-        "language.v1": "narratrace.analyse.language:LanguageStage",
-        "metadata.v1": "narratrace.analyse.metadata:MetadataStage",
-        "entities.v1": "narratrace.analyse.entities:EntityStage",
-        "attributions.v1": "narratrace.analyse.attribution:AttributionStage",
-        "claims.v1": "narratrace.analyse.claims:ClaimStage",
-        "narratives.v1": "narratrace.narratives.stage:NarrativeStage",
-    },
-    "corpus": {
-        "noop": "narratrace.stages:NoOpStage",
-        "entities-index.v1": "narratrace.analyse.entities.index:EntityIndexStage",
-        "stories.v1": "narratrace.stories.stage:StoriesStage",
-    },
+# The built-in stages' roles (a plug-in's class says its own with ``role``), so a name is
+# listed under its role without importing the module that holds its models.
+BUILTIN_ROLES: dict[str, tuple[str, ...]] = {
+    "noop": ("analyser", "corpus"),
+    "rules.v1": ("cleaner",),
+    "language.v1": ("analyser",),
+    "metadata.v1": ("analyser",),
+    "entities.v1": ("analyser",),
+    "attributions.v1": ("analyser",),
+    "claims.v1": ("analyser",),
+    "narratives.v1": ("analyser",),
+    "entities-index.v1": ("corpus",),
+    "stories.v1": ("corpus",),
 }
+_ADDED_ROLES: dict[str, set[str]] = {}
 
 
 class UnknownStageError(LookupError):
     pass
 
 
-def register(role: str, name: str, target: str) -> None:
-    """Register an implementation, e.g. ``register("analyser", "entities.v1", "pkg.mod:Cls")``."""
-    _REGISTRY.setdefault(role, {})[name] = target
+def roles_of(name: str) -> tuple[str, ...]:
+    """The roles a registered stage can play (read from its class for plug-ins)."""
+    if name in _ADDED_ROLES:
+        return tuple(sorted(_ADDED_ROLES[name]))
+    if name in BUILTIN_ROLES and STAGES.reference(name) == BUILTIN_STAGES.get(name):
+        return BUILTIN_ROLES[name]
+    factory = STAGES.load(name)
+    declared = getattr(factory, "role", None)
+    if isinstance(declared, str):
+        return (declared,)
+    return ("corpus",) if callable(getattr(factory, "update", None)) else ("analyser",)
+
+
+def register(role: str, name: str, target: str | object) -> None:
+    """Register an implementation, e.g. ``register("analyser", "entities.v1", "pkg.mod:Cls")``.
+
+    For this process (and the workers a run starts from it); an installed plug-in uses the
+    ``narratrace.stages`` entry-point group instead, which every process reads.
+    """
+    STAGES.register(name, target)
+    _ADDED_ROLES.setdefault(name, set()).add(role)
 
 
 def registered(role: str) -> list[str]:
-    return sorted(_REGISTRY.get(role, {}))
+    return [name for name in STAGES.names() if role in roles_of(name)]
 
 
 def resolve(role: str, name: str) -> Callable[..., Any]:
-    try:
-        target = _REGISTRY[role][name]
-    except KeyError:
+    if name not in STAGES or role not in roles_of(name):
         known = ", ".join(registered(role)) or "none"
         raise UnknownStageError(
             f"no {role} stage named {name!r}; registered {role} stages: {known}. "
             "Fix the name in your configuration or register the implementation."
         ) from None
-    module_name, _, attr = target.partition(":")
-    return getattr(importlib.import_module(module_name), attr)  # type: ignore[no-any-return]
+    return STAGES.load(name)  # type: ignore[no-any-return]
 
 
 def create(role: str, name: str, **options: Any) -> Any:

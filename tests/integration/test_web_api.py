@@ -204,7 +204,7 @@ def test_exports(client: TestClient, corpus: dict[str, Article]) -> None:
 
 
 def test_csv_cells_cannot_become_formulas(tmp_path: Path) -> None:
-    from narratrace.web.export import _cell
+    from narratrace.exporters.records import csv_cell as _cell
 
     assert _cell('=HYPERLINK("http://x")').startswith("'=")
     assert _cell("@SUM(A1)") == "'@SUM(A1)"

@@ -1,4 +1,4 @@
-"""``narratrace export``: one record per article, JSONL or CSV."""
+"""``narratrace export``: one record per article, in any registered format (JSONL, CSV, ...)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from typing import Any
 
 import click
 
-from ..exporters import write_csv, write_jsonl
+from ..exporters import export_articles, exporter_names
 from .common import db_option, handle_broken_pipe, open_db, output_stream
 
 
 @click.command("export")
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(exporter_names()), default="jsonl", show_default=True)
 @click.option("-o", "--output", default=None, help="Output file (default: standard output).")
 @click.option("--run", "run_id", type=int, default=None, help="Only the articles of this run.")
 @handle_broken_pipe
@@ -23,8 +23,7 @@ def export_command(db: str, fmt: str, output: str | None, run_id: int | None) ->
         raise click.BadParameter(f"no run {run_id} in this database", param_hint="--run")
     stream = output_stream(output)
     try:
-        articles = store.iter_articles(run_id=run_id)
-        count = write_jsonl(articles, stream) if fmt == "jsonl" else write_csv(articles, stream)
+        count = export_articles(store.iter_articles(run_id=run_id), stream, fmt)
     finally:
         if output not in (None, "-"):
             stream.close()

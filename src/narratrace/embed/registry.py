@@ -6,9 +6,9 @@ An encoder is named by a spec string (``[stages."stories.v1"] encoder = ...``):
 - ``onnx:DIR``: a sentence encoder exported to ONNX in a local directory (see
   ``onnx.OnnxEncoder``), for teams with a stronger model on disk (nothing is
   downloaded);
-- any other name: an encoder registered by an installed package under the
-  ``narratrace.encoders`` entry-point group (a zero-argument factory returning an
-  ``Encoder``), so a plug-in needs no change here.
+- any other name: an encoder in the ``encoders`` registry (``narratrace.registry``): an
+  installed package's ``narratrace.encoders`` entry point, or a session's ``register()``
+  (a zero-argument factory returning an ``Encoder``), so a plug-in needs no change here.
 
 Stored vectors are keyed by the encoder's *identity*, not by the spec: an ONNX
 model is identified by its directory name and a hash of its files, so moving the
@@ -20,24 +20,24 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from importlib.metadata import entry_points
 from typing import Any
 
+from ..registry import ENCODERS, UnknownNameError
 from .encoder import Encoder, USEEncoder
 
 DEFAULT_ENCODER = USEEncoder.name
 ONNX_PREFIX = "onnx:"
-ENTRY_POINT_GROUP = "narratrace.encoders"
+ENTRY_POINT_GROUP = ENCODERS.entry_point_group
 POOLING_VERSION = "pooled.v1"  # bump when embed_documents changes what an article vector is
 _MAX_KEY = 64  # the width of vectors.model in the store
 
 
 def _entry_point(name: str) -> Any:
-    found = entry_points(group=ENTRY_POINT_GROUP, name=name)
-    for ep in found:
-        return ep.load()
-    known = sorted({DEFAULT_ENCODER, *(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP))})
-    raise LookupError(f"unknown encoder {name!r}; known: {', '.join(known)}, or onnx:DIRECTORY")
+    try:
+        return ENCODERS.load(name)
+    except UnknownNameError:
+        raise LookupError(f"unknown encoder {name!r}; known: {', '.join(ENCODERS.names())}, "
+                          "or onnx:DIRECTORY") from None
 
 
 @functools.cache

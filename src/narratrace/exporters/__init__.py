@@ -1,5 +1,10 @@
-"""Exporters: stored articles written in the formats analysts' tools read (JSONL, CSV, ...)."""
+"""Exporters: stored articles (or any rows) written in the formats analysts' tools read.
 
-from .records import RECORD_FIELDS, record, write_csv, write_jsonl
+One class per format on ``Exporter``, registered by name in the ``exporters`` registry.
+"""
 
-__all__ = ["RECORD_FIELDS", "record", "write_csv", "write_jsonl"]
+from .base import Exporter, export_articles, exporter_names, get_exporter, stream_rows
+from .records import RECORD_FIELDS, CsvExporter, JsonlExporter, record, write_csv, write_jsonl
+
+__all__ = ["RECORD_FIELDS", "CsvExporter", "Exporter", "JsonlExporter", "export_articles", "exporter_names",
+           "get_exporter", "record", "stream_rows", "write_csv", "write_jsonl"]

@@ -1,5 +1,5 @@
-"""Ingest: files and folders in, ``RawItem``s (or ``Rejection``s with reasons) out."""
+"""Reading inputs: files and folders walked safely, each format read by a registered reader."""
 
-from .readers import SUPPORTED_SUFFIXES, read_inputs
+from .readers import Reader, read_inputs, supported_suffixes
 
-__all__ = ["SUPPORTED_SUFFIXES", "read_inputs"]
+__all__ = ["Reader", "read_inputs", "supported_suffixes"]

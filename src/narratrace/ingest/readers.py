@@ -1,5 +1,10 @@
 """Readers per input format. Each yields ``RawItem``s and ``Rejection``s, never raises.
 
+A reader is one class on the ``Reader`` base, registered by name in the ``readers``
+registry (``narratrace.registry``; plug-ins through the ``narratrace.readers`` entry
+point) with the file suffixes and HTTP content types it reads: ``analyze``, ``watch``
+and ``POST /api/analyze`` pick readers from that one registry.
+
 Memory is bounded per item: whole-document formats (text, HTML, feeds) are refused
 above ``max_file_bytes`` before being read; JSONL is streamed line by line with a cap
 on the length of one line, so a 200 MB dump costs one line of memory at a time.
@@ -10,24 +15,22 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from ..records import RawItem, Rejection, SourceRef
+from ..registry import READERS
 from .decode import Decoded, decode_bytes
 from .walk import FoundFile, Skipped, iter_files
-
-TEXT_SUFFIXES = {".txt", ".text"}
-HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-FEED_SUFFIXES = {".rss", ".atom", ".xml"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES
 
 JSONL_FIELDS = ("id", "url", "outlet", "title", "text", "html", "lang", "date")
 # Names other dumps use for the same fields (the contract's name wins when both are there).
 JSONL_ALIASES = {"published": "date", "published_at": "date", "body": "text", "content": "text", "link": "url",
                  "language": "lang", "headline": "title"}
 _AUTHOR_FIELDS = ("author", "authors")
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_LINE_BYTES = 8 * 1024 * 1024
 
 
 def _size(n: int) -> str:
@@ -37,8 +40,171 @@ def _size(n: int) -> str:
     return f"{n / 1e3:.0f} kB" if n >= 1_000 else f"{n} bytes"
 
 
+class BodyError(ValueError):
+    """A request body that cannot be read at all (the HTTP layer answers ``status``)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = MAX_FILE_BYTES
+    max_line_bytes: int = MAX_LINE_BYTES
+
+
+class Reader:
+    """One input format. Subclass, set ``name``, ``suffixes`` and/or ``content_types``,
+    implement ``parse`` (whole documents) or override ``read_path``/``read_body``, and
+    register the class in the ``readers`` registry: that is all a new format needs.
+    """
+
+    name: ClassVar[str]
+    suffixes: ClassVar[tuple[str, ...]] = ()  # lower-case, with the dot
+    content_types: ClassVar[tuple[str, ...]] = ()  # for POST /api/analyze
+
+    def parse(self, ref: SourceRef, text: str, data: bytes, encoding: str) -> Iterator[RawItem | Rejection]:
+        """Items of one whole document, already size-checked and decoded."""
+        raise NotImplementedError(f"reader {self.name} reads no whole documents")
+
+    def read_path(self, path: Path, limits: Limits) -> Iterator[RawItem | Rejection]:
+        """A file: refused unread above the size limit, decoded, then ``parse``."""
+        ref = SourceRef(path=str(path))
+        try:
+            size = os.stat(path).st_size
+        except OSError as exc:
+            yield Rejection(ref, "unreadable", f"{path}: {exc.strerror}")
+            return
+        if size > limits.max_file_bytes:
+            yield Rejection(
+                ref,
+                "too_large",
+                f"{path}: {_size(size)} is over the {_size(limits.max_file_bytes)} limit for one "
+                "document; split it, or raise [limits] max_file_bytes",
+            )
+            return
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(limits.max_file_bytes + 1)
+        except OSError as exc:
+            yield Rejection(ref, "unreadable", f"{path}: {exc.strerror}")
+            return
+        if not data.strip():
+            yield Rejection(ref, "empty", f"{path}: file is empty")
+            return
+        decoded = decode_bytes(data)
+        if not isinstance(decoded, Decoded):
+            yield Rejection(ref, decoded.reason, f"{path}: {decoded.detail}")
+            return
+        if not decoded.text.strip():
+            yield Rejection(ref, "empty", f"{path}: no text (only whitespace)")
+            return
+        yield from self.parse(ref, decoded.text, data, decoded.encoding)
+
+    def read_body(self, body: bytes, ref: SourceRef, max_items: int) -> list[RawItem | Rejection]:
+        """A request body (UTF-8 only: a client can say what it sends). ``BodyError`` if unusable."""
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BodyError(400, f"body is not UTF-8 (byte {exc.start}); send UTF-8 text") from None
+        if not text.strip():
+            raise BodyError(400, "empty body: send the article text or HTML")
+        return list(self.parse(ref, text, body, "utf-8"))
+
+
+class TextReader(Reader):
+    name = "txt"
+    suffixes = (".txt", ".text")
+    content_types = ("text/plain",)
+
+    def parse(self, ref: SourceRef, text: str, data: bytes, encoding: str) -> Iterator[RawItem | Rejection]:
+        yield RawItem(source=ref, fmt="txt", text=text, encoding=encoding)
+
+
+class HtmlReader(Reader):
+    name = "html"
+    suffixes = (".html", ".htm", ".xhtml")
+    content_types = ("text/html",)
+
+    def parse(self, ref: SourceRef, text: str, data: bytes, encoding: str) -> Iterator[RawItem | Rejection]:
+        yield RawItem(source=ref, fmt="html", html=text, encoding=encoding)
+
+
+class FeedReader(Reader):
+    """RSS and Atom (feedparser reads the bytes: a feed declares its own encoding)."""
+
+    name = "feed"
+    suffixes = (".rss", ".atom", ".xml")
+
+    def parse(self, ref: SourceRef, text: str, data: bytes, encoding: str) -> Iterator[RawItem | Rejection]:
+        from .feeds import read_feed
+
+        yield from read_feed(ref, data)
+
+
+class JsonlReader(Reader):
+    """One article per line, streamed; every bad line is a rejection with its number."""
+
+    name = "jsonl"
+    suffixes = (".jsonl", ".ndjson")
+    content_types = ("application/x-ndjson", "application/jsonl", "application/x-jsonlines")
+
+    def read_path(self, path: Path, limits: Limits) -> Iterator[RawItem | Rejection]:
+        return _read_jsonl(path, limits.max_line_bytes)
+
+    def read_body(self, body: bytes, ref: SourceRef, max_items: int) -> list[RawItem | Rejection]:
+        lines = [ln for ln in body.splitlines() if ln.strip()]
+        if len(lines) > max_items:
+            raise BodyError(413, f"{len(lines)} lines; at most {max_items} items per request")
+        if not lines:
+            raise BodyError(400, "empty batch: send one JSON object per line")
+        return [jsonl_item(ln, SourceRef(path=ref.path, line=i)) for i, ln in enumerate(lines, 1)]
+
+
+class JsonReader(Reader):
+    """A JSON request body: one item object, or ``{"items": [...]}`` (HTTP only)."""
+
+    name = "json"
+    content_types = ("application/json",)
+
+    def read_body(self, body: bytes, ref: SourceRef, max_items: int) -> list[RawItem | Rejection]:
+        try:
+            obj = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise BodyError(400, f"invalid JSON: {exc}") from None
+        items = obj.get("items") if isinstance(obj, dict) else None
+        objs: list[Any] = items if isinstance(items, list) else [obj]
+        if len(objs) > max_items:
+            raise BodyError(413, f"{len(objs)} items; at most {max_items} per request")
+        return [jsonl_item(json.dumps(o).encode(), SourceRef(path=ref.path, line=i)) for i, o in enumerate(objs, 1)]
+
+
+def readers() -> list[Reader]:
+    """Every registered reader, built."""
+    return [factory() for _, factory in READERS.items()]
+
+
+def reader_for_suffix(suffix: str) -> Reader | None:
+    suffix = suffix.lower()
+    return next((r for r in readers() if suffix in r.suffixes), None)
+
+
+def reader_for_content_type(content_type: str) -> Reader | None:
+    kind = content_type.split(";")[0].strip().lower()
+    return next((r for r in readers() if kind in r.content_types), None)
+
+
+def supported_suffixes() -> list[str]:
+    return sorted({s for r in readers() for s in r.suffixes})
+
+
+def supported_content_types() -> list[str]:
+    return [c for r in readers() for c in r.content_types]
+
+
 def read_inputs(
-    paths: list[str], max_file_bytes: int = 50 * 1024 * 1024, max_line_bytes: int = 8 * 1024 * 1024
+    paths: list[str], max_file_bytes: int = MAX_FILE_BYTES, max_line_bytes: int = MAX_LINE_BYTES
 ) -> Iterator[RawItem | Rejection | Skipped]:
     """Everything found under ``paths``, in a stable order (sorted within folders)."""
     for found in iter_files(paths):
@@ -49,61 +215,22 @@ def read_inputs(
 
 
 def read_file(
-    path: Path, explicit: bool = True, max_file_bytes: int = 50 * 1024 * 1024, max_line_bytes: int = 8 * 1024 * 1024
+    path: Path, explicit: bool = True, max_file_bytes: int = MAX_FILE_BYTES, max_line_bytes: int = MAX_LINE_BYTES
 ) -> Iterator[RawItem | Rejection | Skipped]:
-    ref = SourceRef(path=str(path))
     suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
+    reader = reader_for_suffix(suffix)
+    if reader is None:
         if explicit:
             yield Rejection(
-                ref,
+                SourceRef(path=str(path)),
                 "unsupported_type",
                 f"{path}: unsupported file type {suffix or '(none)'}; "
-                f"narratrace reads {', '.join(sorted(SUPPORTED_SUFFIXES))}",
+                f"narratrace reads {', '.join(supported_suffixes())}",
             )
         else:
             yield Skipped(path, f"unsupported file type {suffix or '(none)'}")
         return
-    if suffix in JSONL_SUFFIXES:
-        yield from _read_jsonl(path, max_line_bytes)
-        return
-    try:
-        size = os.stat(path).st_size
-    except OSError as exc:
-        yield Rejection(ref, "unreadable", f"{path}: {exc.strerror}")
-        return
-    if size > max_file_bytes:
-        yield Rejection(
-            ref,
-            "too_large",
-            f"{path}: {_size(size)} is over the {_size(max_file_bytes)} limit for one "
-            "document; split it, or raise [limits] max_file_bytes",
-        )
-        return
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(max_file_bytes + 1)
-    except OSError as exc:
-        yield Rejection(ref, "unreadable", f"{path}: {exc.strerror}")
-        return
-    if not data.strip():
-        yield Rejection(ref, "empty", f"{path}: file is empty")
-        return
-    decoded = decode_bytes(data)
-    if not isinstance(decoded, Decoded):
-        yield Rejection(ref, decoded.reason, f"{path}: {decoded.detail}")
-        return
-    if not decoded.text.strip():
-        yield Rejection(ref, "empty", f"{path}: no text (only whitespace)")
-        return
-    if suffix in TEXT_SUFFIXES:
-        yield RawItem(source=ref, fmt="txt", text=decoded.text, encoding=decoded.encoding)
-    elif suffix in HTML_SUFFIXES:
-        yield RawItem(source=ref, fmt="html", html=decoded.text, encoding=decoded.encoding)
-    else:
-        from .feeds import read_feed
-
-        yield from read_feed(ref, data)
+    yield from reader.read_path(path, Limits(max_file_bytes, max_line_bytes))
 
 
 def _read_jsonl(path: Path, max_line_bytes: int) -> Iterator[RawItem | Rejection]:

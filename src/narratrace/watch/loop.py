@@ -1,7 +1,7 @@
 """Poll feeds and folders, ingest what is new, raise alerts.
 
 Why this order, per source and poll: fetch -> drop items already in ``watch_items`` ->
-run the regular pipeline (``pipeline.analyze_items``; it skips content already stored) ->
+run the regular pipeline (``pipeline.run_items``; it skips content already stored) ->
 raise alerts for the articles of these items -> mark the items seen. A crash at any point
 redoes only the unmarked items, and the pipeline's content hash and the alerts' unique keys
 make the redo harmless: nothing is lost and nothing is repeated. A failing source (network
@@ -146,7 +146,7 @@ def poll_once(
     opts: WatchOptions = WatchOptions(),
     jobs: int | None = 1,
 ) -> PollReport:
-    from ..pipeline import analyze_items
+    from ..pipeline import run_items
 
     report = PollReport()
     for source in sources:
@@ -169,12 +169,10 @@ def poll_once(
         if not new:
             continue
         report.new_items += len(new)
-        run_id = store.start_run("watch", [source])
-        summary = analyze_items(new, store, settings, run_id, jobs=jobs)
-        store.finish_run(run_id, summary.as_dict())
+        summary = run_items(new, store, settings, "watch", [source], jobs=jobs)
         report.articles += summary.accepted
-        for item in new:
-            aid = store.has_content(content_hash(item))
+        for item, outcome in zip(new, summary.outcomes, strict=True):
+            aid = outcome.article_id
             if aid is not None:
                 report.alerts_raised += _narrative_alerts(store, [aid], opts)
             _mark(store, skey, keys[id(item)], aid or article_id(content_hash(item)))

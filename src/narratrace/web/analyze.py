@@ -9,7 +9,6 @@ and a cap on the number of items per request.
 from __future__ import annotations
 
 import hmac
-import json
 from typing import Any
 
 import anyio
@@ -53,72 +52,33 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _json_item(obj: Any, line: int) -> RawItem | Rejection:
-    from ..ingest.readers import jsonl_item
-
-    return jsonl_item(json.dumps(obj).encode(), SourceRef(path=SOURCE, line=line))
-
-
 def parse_items(body: bytes, content_type: str) -> list[RawItem | Rejection]:
-    """Raw items from a request body; unparseable parts become per-item rejections."""
-    from ..ingest.readers import jsonl_item
+    """Raw items from a request body, read by the reader registered for its content type
+    (the same registry ``analyze`` reads files with); unparseable parts become per-item rejections."""
+    from ..ingest.readers import BodyError, reader_for_content_type, supported_content_types
 
-    kind = content_type.split(";")[0].strip().lower()
-    if kind in ("text/plain", "text/html"):
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise HTTPException(400, f"body is not UTF-8 (byte {exc.start}); send UTF-8 text") from None
-        if not text.strip():
-            raise HTTPException(400, "empty body: send the article text or HTML")
-        ref = SourceRef(path=SOURCE)
-        return [
-            RawItem(source=ref, fmt="html", html=text, encoding="utf-8")
-            if kind == "text/html"
-            else RawItem(source=ref, fmt="txt", text=text, encoding="utf-8")
-        ]
-    if kind in ("application/x-ndjson", "application/jsonl", "application/x-jsonlines"):
-        lines = [ln for ln in body.splitlines() if ln.strip()]
-        if len(lines) > MAX_ITEMS:
-            raise HTTPException(413, f"{len(lines)} lines; at most {MAX_ITEMS} items per request")
-        if not lines:
-            raise HTTPException(400, "empty batch: send one JSON object per line")
-        return [jsonl_item(ln, SourceRef(path=SOURCE, line=i)) for i, ln in enumerate(lines, 1)]
-    if kind == "application/json":
-        try:
-            obj = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise HTTPException(400, f"invalid JSON: {exc}") from None
-        items = obj.get("items") if isinstance(obj, dict) else None
-        objs: list[Any] = items if isinstance(items, list) else [obj]
-        if len(objs) > MAX_ITEMS:
-            raise HTTPException(413, f"{len(objs)} items; at most {MAX_ITEMS} per request")
-        return [_json_item(o, i) for i, o in enumerate(objs, 1)]
-    raise HTTPException(
-        415,
-        f"unsupported content type {kind or '(none)'!r}; send text/plain, text/html, "
-        "application/json or application/x-ndjson",
-    )
+    reader = reader_for_content_type(content_type)
+    if reader is None:
+        kind = content_type.split(";")[0].strip().lower()
+        known = supported_content_types()
+        raise HTTPException(
+            415, f"unsupported content type {kind or '(none)'!r}; send {', '.join(known[:-1])} or {known[-1]}"
+        )
+    try:
+        return reader.read_body(body, SourceRef(path=SOURCE), MAX_ITEMS)
+    except BodyError as exc:
+        raise HTTPException(exc.status, str(exc)) from None
 
 
 def _run(request: Request, items: list[RawItem | Rejection]) -> dict[str, Any]:
     try:
-        from ..identity import content_hash
-        from ..pipeline import analyze_items
+        from ..pipeline import run_items
     except ImportError as exc:  # pragma: no cover - the pipeline ships with the package
         raise HTTPException(503, f"the analysis pipeline is not available in this build: {exc}") from None
     state = request.app.state.web
     store, settings = state.store, state.settings
-    run_id = store.start_run("serve:analyze", [SOURCE])
-    summary = analyze_items(items, store, settings, run_id, jobs=1)
-    store.finish_run(run_id, summary.as_dict())
-    ids: list[str] = []
-    for item in items:
-        if isinstance(item, RawItem):
-            found = store.has_content(content_hash(item))
-            if found and found not in ids:
-                ids.append(found)
-    articles = [to_dict(a) for a in store.get_articles(ids)]
+    summary = run_items(items, store, settings, "serve:analyze", [SOURCE], jobs=1)
+    articles = [to_dict(a) for a in store.get_articles(summary.ids_of())]
     rejected = [{"reason": r.reason, "detail": r.detail, "line": r.source.line} for r in summary.rejected]
     return {"articles": articles, "rejected": rejected}
 

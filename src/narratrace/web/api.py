@@ -8,12 +8,13 @@ blocking database calls of one request do not stall the others. Every list takes
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from ..exporters import exporter_names
 from .analyze import analyze_request, read_body, require_token
 from .app import WebState
 from .corpus import entity_detail, filter_entities, list_entities, list_stories, story_detail
@@ -57,7 +58,12 @@ Date = Annotated[
     str | None,
     Query(pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$", description="ISO date, may be partial"),
 ]
-Format = Annotated[Literal["json", "csv", "jsonl"], Query(description="json: one page; csv/jsonl: the whole list")]
+# json (one page) or any registered exporter (the whole list), as `narratrace export --format`
+_FORMAT_HELP = "json: one page; csv/jsonl (any registered exporter): the whole list"
+if TYPE_CHECKING:
+    Format = Annotated[str, Query(description=_FORMAT_HELP)]
+else:
+    Format = Annotated[Literal[("json", *exporter_names())], Query(description=_FORMAT_HELP)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 Limit = Annotated[int, Query(ge=1, le=200)]
 Ident = Annotated[str, Path(max_length=256)]
