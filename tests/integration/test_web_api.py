@@ -525,3 +525,15 @@ def test_head_requests_are_answered_like_get_without_a_body(client: TestClient) 
         assert head.content == b"" and head.headers["content-type"] == got.headers["content-type"]
         assert "content-security-policy" in head.headers
     assert client.head("/articles/nope").status_code == 404
+
+
+def test_article_page_opens_with_only_the_strongest_layer(client: TestClient, corpus: dict[str, Article]) -> None:
+    import re
+
+    html = client.get(f"/articles/{corpus['fr'].id}").text
+    body_class = re.search(r'<div class="([^"]*)" id="body">', html)
+    assert body_class is not None
+    classes = body_class.group(1).split()
+    assert "hide-entity" in classes and "hide-attribution" in classes and "hide-narrative" not in classes
+    assert 'data-layer="narrative" aria-pressed="true"' in html
+    assert 'data-layer="entity" aria-pressed="false"' in html

@@ -139,11 +139,15 @@ def test_follow_a_story_to_an_article(server: tuple[str, dict[str, Article]], pa
     assert "Entity (ORG): White Helmets" in page.locator("#explain").inner_text()  # app.js ran under the CSP
     assert page.locator("mark.hl-narrative").count() == 1
     layer = page.locator("button[data-layer=entity]")
-    layer.click()  # hide the entity layer, then show it again
+    # only the strongest layer (narrative evidence) is highlighted when the page opens
     assert layer.get_attribute("aria-pressed") == "false"
     assert page.locator("#body.hide-entity").count() == 1
-    layer.click()
+    assert page.locator("#body.hide-narrative").count() == 0
+    layer.click()  # show the entity layer, then hide it again
+    assert layer.get_attribute("aria-pressed") == "true"
     assert page.locator("#body.hide-entity").count() == 0
+    layer.click()
+    assert page.locator("#body.hide-entity").count() == 1
     page.screenshot(path=str(shots / "article.png"), full_page=True)
     page.goto(base + f"/articles/{corpus['en'].id}")
     comments = page.locator("details.folded").first

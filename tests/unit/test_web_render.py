@@ -9,7 +9,7 @@ import pytest
 
 from narratrace.web.charts import bars, stacked, story_graph
 from narratrace.web.corpus import TTLCache
-from narratrace.web.render import day_number, marks_of, safe_url, segments
+from narratrace.web.render import day_number, marks_of, safe_url, segments, strongest_layer
 
 
 @pytest.mark.parametrize(
@@ -193,3 +193,10 @@ def test_language_colours_are_the_same_on_every_chart() -> None:
     months = [{"month": "2019-03", "lang": "en", "n": 1}, {"month": "2022-03", "lang": "en", "n": 1}]
     last = stacked(months, "month", "lang", width=720)["labels"][-1]  # 37 columns, "2022-03" in the last
     assert last["anchor"] == "end" and last["x"] <= 720  # the last month's label is not cut off
+
+
+def test_only_the_strongest_layer_is_shown_by_default() -> None:
+    assert strongest_layer({"entity", "claim", "attribution"}) == "claim"
+    assert strongest_layer(["entity", "narrative", "technique"]) == "narrative"
+    assert strongest_layer({"entity"}) == "entity"
+    assert strongest_layer(set()) is None

@@ -18,7 +18,7 @@ from .charts import bars, meaningful_edges, stacked, story_graph
 from .corpus import entity_detail, filter_entities, list_entities, list_stories, overview, story_detail
 from .narratives import narrative_detail
 from .queries import ArticleFilter, derived_from, get_record, list_articles, summaries_by_id
-from .render import marks_of, segments
+from .render import marks_of, segments, strongest_layer
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50
@@ -94,6 +94,7 @@ def article_page(request: Request, w: Web, article_id: Ident) -> HTMLResponse:
         a=rec,
         segments=segments(rec.get("body") or "", marks),
         kinds=kinds,
+        shown=strongest_layer(kinds),
         related=related,
         derived=derived,
         n_marks=len(marks),

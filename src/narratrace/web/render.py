@@ -57,6 +57,14 @@ def marks_of(record: dict[str, Any]) -> list[dict[str, Any]]:
     return [m for m in marks if m["end"] > m["start"]][:MAX_MARKS]
 
 
+def strongest_layer(kinds: list[str] | set[str]) -> str | None:
+    """The one layer shown when a page opens: the most specific kind of flag present.
+
+    Entities, attributions and claims together cover most of an article, and a page
+    highlighted all over says nothing; the reader switches the other layers on."""
+    return next((k for k in KIND_ORDER if k in kinds), None)
+
+
 def _mark(item: dict[str, Any], kind: str, label: str, ref: str | None = None) -> dict[str, Any]:
     start, end = item.get("start"), item.get("end")
     ok = isinstance(start, int) and isinstance(end, int)
