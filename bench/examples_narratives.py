@@ -46,7 +46,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "ex.db")
         analyze([args.corpus], db, settings, jobs=1)
-        for art in open_store(db).iter_articles():
+        for art in open_store(db).articles.iter():
             key = truth_key(art)
             if key not in gold_n:
                 continue

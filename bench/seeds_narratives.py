@@ -26,7 +26,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "seeds.db")
         analyze([args.seeds], db, settings, jobs=1)
-        for art in sorted(open_store(db).iter_articles(), key=lambda a: a.source.path or ""):
+        for art in sorted(open_store(db).articles.iter(), key=lambda a: a.source.path or ""):
             name = Path(art.source.path or "?").name
             found = ", ".join(f"{m.id} {m.score:.2f} {m.stance} ({len(m.evidence)} evidence)"
                               for m in art.narratives)

@@ -223,7 +223,7 @@ def analyze_items(
             summary.read += 1
             if isinstance(item, Rejection):
                 summary.rejected.append(item)
-                store.add_rejection(item, run_id)
+                store.runs.reject(item, run_id)
                 outcomes[seq] = ItemOutcome(item.source, REJECTED, reason=item.reason)
                 continue
             h = content_hash(item)
@@ -233,7 +233,7 @@ def analyze_items(
                 repeats[seq] = h
                 continue
             seen[h] = None
-            found = store.has_content(h)
+            found = store.articles.has_content(h)
             if found:
                 summary.already_stored += 1
                 seen[h] = found
@@ -253,13 +253,13 @@ def analyze_items(
                 summary.stage(name).add(seconds)
             if isinstance(result, Rejection):
                 summary.rejected.append(result)
-                store.add_rejection(result, run_id)
+                store.runs.reject(result, run_id)
                 outcomes[seq] = ItemOutcome(result.source, REJECTED, reason=result.reason)
             else:
                 clock = time.perf_counter()
-                stored = store.add_article(result, run_id, pending=settings.corpus)
+                stored = store.articles.add(result, run_id, pending=settings.corpus)
                 summary.stage("store").add(time.perf_counter() - clock)
-                seen[h] = result.id if stored else store.has_content(result.content_hash)
+                seen[h] = result.id if stored else store.articles.has_content(result.content_hash)
                 if stored:
                     summary.accepted += 1
                     summary.article_ids.append(result.id)
@@ -292,10 +292,10 @@ def run_corpus_stages(
     waits, then finds the first one's articles done and its own still pending.
     """
     for name in settings.corpus:
-        if not store.pending(name):
+        if not store.articles.pending(name):
             continue
         with store.exclusive(f"corpus-{name}"):
-            ids = store.pending(name)  # read again under the lock
+            ids = store.articles.pending(name)  # read again under the lock
             if not ids:
                 continue
             if progress:
@@ -311,6 +311,6 @@ def run_corpus_stages(
             finally:
                 if summary is not None:
                     summary.stage(name).add(time.perf_counter() - clock, len(ids))
-            store.clear_pending(name, ids)
+            store.articles.clear_pending(name, ids)
         if progress:
             progress(f"corpus:{name}", len(ids), len(ids))

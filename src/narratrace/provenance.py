@@ -30,7 +30,7 @@ def story_articles(store: Store, story_id: str) -> list[Article]:
     query = select(a.c.id).where(a.c.story_id == story_id).order_by(a.c.published.is_(None), a.c.published, a.c.seq)
     with store.engine.connect() as conn:
         ids = list(conn.execute(query).scalars())
-    return store.get_articles(ids)
+    return store.articles.get_many(ids)
 
 
 def _names(article: Article) -> dict[str, str]:

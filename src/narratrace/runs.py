@@ -107,14 +107,14 @@ class Run:
 
     def __init__(self, store: Store, kind: str, inputs: Sequence[str]) -> None:
         self.store = store
-        self.id = store.start_run(kind, [str(i) for i in inputs])
+        self.id = store.runs.start(kind, [str(i) for i in inputs])
         self.ended = False
 
     def finish(self, summary: RunSummary) -> None:
-        self.store.finish_run(self.id, summary.as_dict())
+        self.store.runs.finish(self.id, summary.as_dict())
         self.ended = True
 
     def fail(self, reason: BaseException | str) -> None:
         text = repr(reason) if isinstance(reason, BaseException) else reason
-        self.store.finish_run(self.id, {"failed": text[:500]})
+        self.store.runs.finish(self.id, {"failed": text[:500]})
         self.ended = True

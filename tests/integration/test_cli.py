@@ -61,7 +61,7 @@ def test_usage_errors_exit_2(tmp_path: Path, db_path: str) -> None:
     assert res2.returncode == 2 and "cannot reach the Dask scheduler 'not-an-address'" in res2.stderr
     from narratrace.store import open_store
 
-    last = open_store(db_path).runs()[-1]
+    last = open_store(db_path).runs.list()[-1]
     assert last["finished_at"] is not None and "cannot reach" in last["stats"]["failed"]  # no orphan run
 
 
@@ -136,9 +136,9 @@ def test_configured_encoder_drives_stories_and_semantic_search(tmp_path: Path, d
                                    "--config", str(cfg)])
     assert res.exit_code == 0, res.output
     store = open_store(db_path)
-    vectors = store.get_vectors(vector_key(spec))
+    vectors = store.vectors.get(vector_key(spec))
     assert len(vectors) == 2 and {v.shape for v in vectors.values()} == {(DIM,)}
-    assert all(a.story_id for a in store.iter_articles())
+    assert all(a.story_id for a in store.articles.iter())
 
     client = TestClient(create_app(store, load_settings(cfg)))
     hits = client.get("/api/search", params={"q": "convoy", "mode": "semantic"}).json()["items"]
@@ -168,7 +168,7 @@ def test_stage_option_typos_are_refused_before_anything_is_read(tmp_path: Path, 
                      ["serve", "--db", db_path]):
             res = CliRunner().invoke(cli, [*args, "--config", str(cfg)])
             assert res.exit_code == 2 and message in res.output, (args[0], text, res.output)
-    assert open_store(db_path).count_articles() == 0
+    assert open_store(db_path).articles.count() == 0
     good = tmp_path / "good.toml"
     good.write_text('[stages."stories.v1"]\nthreshold = 0.7\n[stages."entities.v1"]\nfuzzy = false\n',
                     encoding="utf-8")
@@ -241,4 +241,4 @@ def test_a_broken_encoder_model_stops_the_run_before_anything_is_stored(tmp_path
     assert sim.exit_code == 2 and "onnxruntime cannot load it" in sim.output
     from narratrace.store import open_store
 
-    assert open_store(db_path).count_articles() == 0
+    assert open_store(db_path).articles.count() == 0

@@ -39,7 +39,7 @@ def _analysed(aid: str, name: str, lang: str, outlet: str, published: str, **ext
 def _store(tmp_path: Path) -> str:
     db = str(tmp_path / "t.db")
     store = open_store(db)
-    run = store.start_run("test", [])
+    run = store.runs.start("test", [])
     en = _analysed("a1", "en_briefing.txt", "en", "Wire One", "2019-03-29")
     fr = _analysed(
         "a2",
@@ -50,7 +50,7 @@ def _store(tmp_path: Path) -> str:
         relations=(Relation("translated_from", "a1", 0.91),),
     )
     for art in (en, fr):
-        store.add_article(art, run)
+        store.articles.add(art, run)
     EntityIndexStage().update(store, ["a1", "a2"])
     return db
 
@@ -65,7 +65,7 @@ def test_entities_table_and_listing(tmp_path: Path) -> None:
     # the index gave every article the same canonical name for one id
     names = {
         e.canonical_name
-        for a in store.get_articles(["a1", "a2"])
+        for a in store.articles.get_many(["a1", "a2"])
         for e in a.entities
         if e.canonical_id == khan["canonical_id"]
     }
@@ -101,14 +101,14 @@ def test_provenance(tmp_path: Path) -> None:
 def test_lone_surname_is_linked_across_articles(tmp_path: Path) -> None:
     db = _store(tmp_path)
     store = open_store(db)
-    run = store.start_run("test", [])
+    run = store.runs.start("test", [])
     body = "Kupchishin repeated on Monday that the convoy had reached Saraqib."
     art = Article(id="a3", content_hash="h-a3", source=SourceRef(), body=body, lang="en", story_id="s1")
-    store.add_article(EntityStage()(art), run)
+    store.articles.add(EntityStage()(art), run)
     EntityIndexStage().update(store, ["a3"])
-    (stored,) = store.get_articles(["a3"])
+    (stored,) = store.articles.get_many(["a3"])
     kup = next(e for e in stored.entities if e.text == "Kupchishin")
-    (full,) = {e.canonical_id for e in store.get_articles(["a1"])[0].entities if e.text == "Viktor Kupchishin"}
+    (full,) = {e.canonical_id for e in store.articles.get_many(["a1"])[0].entities if e.text == "Viktor Kupchishin"}
     assert kup.canonical_id == full and kup.canonical_name == "Viktor Kupchishin"
 
 
@@ -123,9 +123,9 @@ def test_a_source_named_twice_in_one_article_is_one_relay(tmp_path: Path) -> Non
     )
     db = str(tmp_path / "p.db")
     store = open_store(db)
-    run = store.start_run("test", [])
+    run = store.runs.start("test", [])
     for aid, day in (("b1", "2019-03-29"), ("b2", "2019-03-30")):
-        store.add_article(
+        store.articles.add(
             Article(
                 id=aid,
                 content_hash=f"h-{aid}-{day}",

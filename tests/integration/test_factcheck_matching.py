@@ -51,10 +51,10 @@ def test_import_and_link_stored_claims(tmp_path: Path) -> None:
     )
     assert res.exit_code == 1 and "10 fact-checks added" in res.output
     store = open_store(db)
-    run = store.start_run("test", [])
+    run = store.runs.start("test", [])
     body = "Des bidons de chlore ont été transférés de Saraqib à Khan Cheikhoun sous supervision française."
     claim = Claim(body, 0, len(body), "Viktor Kupchishin", 0.9)
-    store.add_article(
+    store.articles.add(
         Article(id="a1", content_hash="h1", source=SourceRef(), body=body, lang="fr", claims=(claim,), story_id="s9"),
         run,
     )

@@ -24,7 +24,7 @@ def test_seeds_match_staged_chemical_attacks(tmp_path: Path) -> None:
     assert summary.accepted == 5
     from narratrace.store import open_store
 
-    for art in open_store(db).iter_articles():
+    for art in open_store(db).articles.iter():
         matches = {m.id: m for m in art.narratives}
         m = matches.get("staged-chemical-attacks-syria")
         assert m is not None, art.source.path

@@ -112,7 +112,7 @@ def test_poll_ingests_once_and_alerts_once(server: str, tmp_path: Path) -> None:
     second = poll_once(store2, [f"{server}/feed.xml"], SETTINGS, sinks)
     assert second.new_items == 0 and second.alerts_raised == 0
     assert len(out.read_text().splitlines()) == len(alerts)
-    assert store2.count_articles() == 2
+    assert store2.articles.count() == 2
 
 
 def test_failed_delivery_is_retried_not_lost(server: str, tmp_path: Path) -> None:

@@ -49,7 +49,7 @@ def test_pipeline_on_postgres(tmp_path: Path, pg_url: str) -> None:
     assert again.accepted == 0 and again.already_stored == 2
     store = open_store(pg_url)
     assert store.schema_version() == store.latest_schema_version()
-    arts = {a.lang: a for a in store.iter_articles(order="published")}
+    arts = {a.lang: a for a in store.articles.iter(order="published")}
     assert arts["fr"].published == "2020-06-04" and arts["en"].title == "Convoy Reaches Ariha"
-    assert len(store.rejections(first.run_id)) == 1 and len(store.rejections()) == 2  # one per run
+    assert len(store.runs.rejections(first.run_id)) == 1 and len(store.runs.rejections()) == 2  # one per run
     store.close()

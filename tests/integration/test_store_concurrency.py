@@ -28,9 +28,9 @@ def _article(tag: str, i: int) -> Article:
 def _write(url: str, tag: str, n: int, migrate: bool = True) -> None:
     # Alembic is not thread-safe: threads share a store whose schema is already current
     store = open_store(url) if migrate else Store(create_engine(url))
-    run = store.start_run(tag, [])
+    run = store.runs.start(tag, [])
     for i in range(n):
-        assert store.add_article(_article(tag, i), run, pending=["stories.v1"])
+        assert store.articles.add(_article(tag, i), run, pending=["stories.v1"])
 
 
 def _seqs(url: str) -> list[int]:
@@ -42,10 +42,10 @@ def _seqs(url: str) -> list[int]:
 def test_interleaved_writers_never_share_a_number(tmp_path: Path) -> None:
     db = str(tmp_path / "two.db")
     first, second = open_store(db), open_store(db)  # e.g. analyze and watch
-    runs = first.start_run("a", []), second.start_run("b", [])
+    runs = first.runs.start("a", []), second.runs.start("b", [])
     for i in range(5):
-        assert first.add_article(_article("a", i), runs[0])
-        assert second.add_article(_article("b", i), runs[1])
+        assert first.articles.add(_article("a", i), runs[0])
+        assert second.articles.add(_article("b", i), runs[1])
     seqs = _seqs(db)
     assert len(seqs) == 10 and len(set(seqs)) == 10
     hits = first.engine.connect().execute(
@@ -85,7 +85,7 @@ def test_migration_renumbers_numbers_already_shared(tmp_path: Path) -> None:
     store = open_store(db)
     with store.engine.begin() as conn:
         command.downgrade(_alembic_config(conn), "0005")
-    run = store.start_run("old", [])
+    run = store.runs.start("old", [])
     with store.engine.begin() as conn:
         for i, seq in enumerate([1, 2, 2, 3, 3, 3]):
             a = _article("o", i)
@@ -101,7 +101,7 @@ def test_migration_renumbers_numbers_already_shared(tmp_path: Path) -> None:
         pending = dict(conn.execute(text("SELECT article_id, seq FROM pending")).all())
     assert sorted(rows.values()) == [1, 2, 3, 4, 5, 6] and pending == rows
     assert rows["o0000"] == 1 and rows["o0001"] == 2 and rows["o0003"] == 3  # the first of each keeps it
-    assert store.add_article(_article("n", 0), run) and max(_seqs(db)) == 7
+    assert store.articles.add(_article("n", 0), run) and max(_seqs(db)) == 7
 
 
 def test_two_analyses_at_once_on_a_new_database(tmp_path: Path) -> None:

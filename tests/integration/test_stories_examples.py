@@ -31,7 +31,7 @@ def test_example_stories_and_relations(tmp_path: Path) -> None:
     db = str(tmp_path / "examples.db")
     settings = Settings(analysers=("language.v1", "metadata.v1"), corpus=("stories.v1",))
     analyze([str(EXAMPLES)], db, settings, jobs=1)
-    arts = {_name(a): a for a in open_store(db).iter_articles()}
+    arts = {_name(a): a for a in open_store(db).articles.iter()}
 
     predicted = {}
     for a in arts.values():
@@ -58,7 +58,7 @@ def test_provenance_roles_follow_the_texts_before_the_credits(tmp_path: Path) ->
         shutil.copy(EXAMPLES / name, chain / name)
     db = str(tmp_path / "chain.db")
     analyze([str(chain)], db, Settings(), jobs=1)
-    arts = {_name(a): a for a in open_store(db).iter_articles()}
+    arts = {_name(a): a for a in open_store(db).articles.iter()}
     ocm = arts["a04_fr_ocm_republication.txt"]
     assert [r.kind for r in ocm.relations] == ["republished_from"]
     assert "translated_by" in {t.kind for t in ocm.attributions}  # it names its translator

@@ -21,7 +21,7 @@ def test_seed_stories(tmp_path: Path) -> None:
     settings = Settings(analysers=("language.v1", "metadata.v1"), corpus=("stories.v1",))
     summary = analyze([str(SEEDS)], db, settings, jobs=1)
     assert not summary.corpus_errors
-    story = {Path(a.source.path or "").name[:3]: a.story_id for a in open_store(db).iter_articles()}
+    story = {Path(a.source.path or "").name[:3]: a.story_id for a in open_store(db).articles.iter()}
     assert set(story) == {"000", "001", "002", "003", "004"}
     assert story["000"] == story["001"] == story["003"]
     assert len({story["000"], story["002"], story["004"]}) == 3

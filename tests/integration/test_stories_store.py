@@ -35,15 +35,15 @@ def _article(a: dict[str, str]) -> Article:
 
 
 def _add(store: Store, keys: list[str]) -> list[str]:
-    run = store.start_run("test", keys)
+    run = store.runs.start("test", keys)
     arts = [_article(a) for a in ARTS if a["key"] in keys]
     for art in arts:
-        store.add_article(art, run)
+        store.articles.add(art, run)
     return [a.id for a in arts]
 
 
 def _by_key(store: Store) -> dict[str, Article]:
-    return {Path(a.source.path or "").stem: a for a in store.iter_articles()}
+    return {Path(a.source.path or "").stem: a for a in store.articles.iter()}
 
 
 def test_stage_end_to_end_incremental(tmp_path: Path, encoder: Encoder) -> None:
@@ -53,7 +53,7 @@ def test_stage_end_to_end_incremental(tmp_path: Path, encoder: Encoder) -> None:
     stage.update(store, _add(store, ["src", "copy", "other"]))
     stage.update(store, _add(store, ["fr", "titleonly", "later"]))  # second run: state from files
     arts = _by_key(store)
-    assert len(store.get_vectors(VECTOR_MODEL)) == 6
+    assert len(store.vectors.get(VECTOR_MODEL)) == 6
     story = arts["src"].story_id
     assert story and all(arts[k].story_id == story for k in ("copy", "fr", "titleonly"))
     assert arts["other"].story_id != story
@@ -82,8 +82,8 @@ def test_stage_end_to_end_incremental(tmp_path: Path, encoder: Encoder) -> None:
         store.side_path(name).unlink()
     extra = _article({**ARTS[0], "key": "src-again", "published": "2021-05-05",
                       "body": ARTS[0]["body"] + " The port reopened on Wednesday as planned."})
-    run = store.start_run("test", ["again"])
-    store.add_article(extra, run)
+    run = store.runs.start("test", ["again"])
+    store.articles.add(extra, run)
     stage.update(store, [extra.id])
     after = _by_key(store)
     assert {k: (a.story_id, a.duplicate_of) for k, a in after.items() if k != "src-again"} == before
@@ -124,7 +124,7 @@ def test_search_reads_the_vectors_the_stage_wrote(tmp_path: Path, encoder: Encod
     vectors = SearchIndex(store).semantic.vectors
     vectors.encode = must_not_encode  # type: ignore[assignment]
     ids, matrix = vectors.current()
-    stored = store.get_vectors(VECTOR_MODEL)
+    stored = store.vectors.get(VECTOR_MODEL)
     assert sorted(ids) == sorted(stored) and len(ids) == len(ARTS)
     assert all(np.array_equal(matrix[i], stored[aid]) for i, aid in enumerate(ids))
 
@@ -143,20 +143,20 @@ def test_another_encoder_gets_its_own_vectors_and_state(tmp_path: Path, encoder:
     store = open_store(str(tmp_path / "o.db"))
     first = _add(store, ["src", "copy", "other"])
     StoriesStage(encoder=spec).update(store, first)
-    onnx_vectors = store.get_vectors(vector_key(spec))
+    onnx_vectors = store.vectors.get(vector_key(spec))
     assert sorted(onnx_vectors) == sorted(first) and {v.shape for v in onnx_vectors.values()} == {(DIM,)}
-    assert not store.get_vectors(VECTOR_MODEL)
-    assert all(a.story_id for a in store.iter_articles())
+    assert not store.vectors.get(VECTOR_MODEL)
+    assert all(a.story_id for a in store.articles.iter())
     vectors = SearchIndex(store, encoder=spec).semantic.vectors
     ids, matrix = vectors.current()
     assert sorted(ids) == sorted(first) and matrix.shape == (3, DIM)
 
     later = _add(store, ["fr", "titleonly"])
     StoriesStage().update(store, later)  # back to the default encoder
-    assert sorted(store.get_vectors(VECTOR_MODEL)) == sorted(first + later)
+    assert sorted(store.vectors.get(VECTOR_MODEL)) == sorted(first + later)
     clusterer = state.load(store, encoder.dim, StoriesStage().params, VECTOR_MODEL)
     assert len(clusterer) == 5 and clusterer._raw.shape[1] == encoder.dim
-    assert all(a.story_id for a in store.iter_articles())
+    assert all(a.story_id for a in store.articles.iter())
     # the state files now name the default encoder's vectors: loading them for the ONNX model refuses
     assert state._load_files(store.side_path(state.INDEX_FILE), store.side_path(state.STATE_FILE), DIM,
                              StoriesStage().params, vector_key(spec)) is None
@@ -213,7 +213,7 @@ def test_the_same_text_at_two_outlets_is_a_republication_not_a_duplicate_input(t
     settings = Settings(analysers=("language.v1", "metadata.v1"))
     assert analyze([str(dump)], db, settings, jobs=1).accepted == 2
     assert analyze([str(dump)], db, settings, jobs=1).accepted == 0  # the same entries again: nothing new
-    by_ext = {a.external_id: a for a in open_store(db).iter_articles()}
+    by_ext = {a.external_id: a for a in open_store(db).articles.iter()}
     wire, proxy = by_ext["wire-1"], by_ext["proxy-9"]
     assert proxy.duplicate_of == wire.id and proxy.story_id == wire.story_id
     assert [(r.kind, r.article_id) for r in proxy.relations] == [("republished_from", wire.id)]
@@ -225,9 +225,9 @@ def _variant(key: str, like: str, outlet: str, published: str) -> dict[str, str]
 
 
 def _stored(store: Store, arts: list[dict[str, str]]) -> list[str]:
-    run = store.start_run("test", [a["key"] for a in arts])
+    run = store.runs.start("test", [a["key"] for a in arts])
     for a in arts:
-        store.add_article(_article(a), run)
+        store.articles.add(_article(a), run)
     return [_article(a).id for a in arts]
 
 
@@ -298,13 +298,13 @@ def test_articles_stored_before_sketches_existed_are_sketched_once(tmp_path: Pat
     stage.update(store, _stored(store, [src]))
     with store.engine.begin() as conn:
         conn.execute(text("DELETE FROM copy_sketches"))  # as in a database of the previous version
-    assert [aid for aid, _ in store.unsketched()] == [_article(src).id]
+    assert [aid for aid, _ in store.sketches.unsketched()] == [_article(src).id]
     bait = {**src, "key": "bait", "outlet": "Viral Page", "published": "2021-05-05",
             "title": "You will not believe what happened next", "body": "Shared by our readers.\n" + src["body"]}
     stage.update(store, _stored(store, [bait]))
-    assert store.unsketched() == []
+    assert store.sketches.unsketched() == []
     arts = _by_key(store)
     assert arts["bait"].duplicate_of == arts["src"].id
     short = {**src, "key": "short", "body": "Too short.", "published": "2021-05-06"}
     stage.update(store, _stored(store, [short]))
-    assert store.unsketched() == []  # a body too short for a sketch is marked, not retried forever
+    assert store.sketches.unsketched() == []  # a body too short for a sketch is marked, not retried forever

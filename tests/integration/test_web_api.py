@@ -432,10 +432,10 @@ def test_direction_controls_in_article_fields_end_with_the_field(tmp_path: Path)
     from narratrace.records import SourceRef
 
     store = open_store(str(tmp_path / "b.db"))
-    run = store.start_run("t", [])
+    run = store.runs.start("t", [])
     art = Article(id="bidi1", content_hash="hb1", source=SourceRef(path="x.txt"), body="Breaking news today.",
                   title="Breaking \u202enews", outlet="Trusted\u202e News", lang="en", published="2021-06-01")
-    store.add_article(art, run)
+    store.articles.add(art, run)
     client = TestClient(create_app(store, Settings()))
     for page in ("/articles/bidi1", "/articles", "/search?q=breaking&mode=text"):
         html = client.get(page).text
@@ -471,8 +471,8 @@ def test_language_filter_is_case_blind_and_title_only_items_say_so(tmp_path: Pat
     from narratrace.records import SourceRef
 
     store = open_store(str(tmp_path / "t.db"))
-    run = store.start_run("t", [])
-    store.add_article(Article(id="t1", content_hash="ht1", source=SourceRef(path="x.jsonl", line=1), body="",
+    run = store.runs.start("t", [])
+    store.articles.add(Article(id="t1", content_hash="ht1", source=SourceRef(path="x.jsonl", line=1), body="",
                               title="Only a headline", lang="fr"), run)
     client = TestClient(create_app(store, Settings()))
     assert [a["id"] for a in client.get("/api/articles", params={"lang": "FR"}).json()["items"]] == ["t1"]

@@ -203,7 +203,7 @@ def build() -> dict[str, Article]:
 
 def load(store: Store) -> dict[str, Article]:
     corpus = build()
-    run_id = store.start_run("test", ["web_corpus"])
+    run_id = store.runs.start("test", ["web_corpus"])
     for article in corpus.values():
-        store.add_article(article, run_id)
+        store.articles.add(article, run_id)
     return corpus

@@ -44,10 +44,10 @@ def test_raise_once_deliver_in_order_and_retry(tmp_path: Path) -> None:
 
 def test_story_growth_alerts_once_per_doubling(tmp_path: Path) -> None:
     store = open_store(str(tmp_path / "s.db"))
-    run = store.start_run("t", [])
+    run = store.runs.start("t", [])
     opts = WatchOptions(story_growth=3, growth_window=dt.timedelta(hours=1))
     for i in range(7):
-        store.add_article(Article(id=f"a{i}", content_hash=f"h{i}", source=SourceRef(path=str(i)), body="b",
+        store.articles.add(Article(id=f"a{i}", content_hash=f"h{i}", source=SourceRef(path=str(i)), body="b",
                                   story_id="s1"), run)
         _story_alerts(store, opts)
     with store.engine.connect() as conn:

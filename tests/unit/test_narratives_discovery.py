@@ -81,9 +81,9 @@ def test_known_narrative_evidence_is_not_rediscovered() -> None:
 
 def test_refresh_store_and_promote(tmp_path: Path) -> None:
     store = open_store(str(tmp_path / "d.db"))
-    run = store.start_run("test", [])
+    run = store.runs.start("test", [])
     for a in _corpus():
-        store.add_article(a, run)
+        store.articles.add(a, run)
     cands = refresh_candidates(store, BagEncoder(), threshold=0.9)
     got = stored_candidate(store, cands[0].id)
     assert got is not None and got.article_ids == ["a0", "a1", "a2", "a3"]

@@ -22,10 +22,10 @@ def _art(i: int, outlet: str, lang: str, date: str | None, stance: str) -> Artic
 
 def test_timeline_and_html_section(tmp_path: Path) -> None:
     store = open_store(str(tmp_path / "v.db"))
-    run = store.start_run("t", [])
+    run = store.runs.start("t", [])
     for a in [_art(1, "B<b>", "fr", "2022-04-05", "promotes"), _art(2, "A", "en", "2022-04-03", "refutes"),
               _art(3, "A", "en", None, "reports")]:
-        store.add_article(a, run)
+        store.articles.add(a, run)
     rows = narrative_timeline(store, "bucha-staged")
     assert [r["id"] for r in rows] == ["a2", "a1", "a3"]
     text = format_timeline(rows)

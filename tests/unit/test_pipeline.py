@@ -34,8 +34,8 @@ def test_analyze_stores_each_content_once_and_reruns_add_nothing(tmp_path: Path,
     second = analyze([str(d)], db_path, jobs=1)
     assert (second.accepted, second.already_stored) == (0, 2)
     store = open_store(db_path)
-    assert store.count_articles() == 2
-    by_lang = {a.lang: a for a in store.iter_articles()}
+    assert store.articles.count() == 2
+    by_lang = {a.lang: a for a in store.articles.iter()}
     assert by_lang["en"].published == "2020-06-04" and by_lang["en"].published_source == "text"
     assert by_lang["fr"].title == "Le convoi arrive à Ariha"
 
@@ -45,8 +45,8 @@ def test_process_pool_gives_the_same_result_as_inline(tmp_path: Path) -> None:
     a = analyze([str(d)], str(tmp_path / "a.db"), jobs=1)
     b = analyze([str(d)], str(tmp_path / "b.db"), jobs=2)
     assert a.accepted == b.accepted == 2
-    in_a = list(open_store(str(tmp_path / "a.db")).iter_articles())
-    in_b = list(open_store(str(tmp_path / "b.db")).iter_articles())
+    in_a = list(open_store(str(tmp_path / "a.db")).articles.iter())
+    in_b = list(open_store(str(tmp_path / "b.db")).articles.iter())
     assert in_a == in_b
 
 
@@ -69,11 +69,11 @@ def test_corpus_stage_failure_leaves_articles_pending_for_the_next_run(tmp_path:
     d = _corpus(tmp_path)
     first = analyze([str(d)], db_path, settings, jobs=1)
     assert first.corpus_errors and "simulated crash" in first.corpus_errors[0]
-    assert len(open_store(db_path).pending("flaky.test")) == 2
+    assert len(open_store(db_path).articles.pending("flaky.test")) == 2
     second = analyze([str(d)], db_path, settings, jobs=1)  # nothing new, but pending work is done
     assert second.accepted == 0 and not second.corpus_errors
     assert FlakyStage.calls[1] == FlakyStage.calls[0]
-    assert open_store(db_path).pending("flaky.test") == []
+    assert open_store(db_path).articles.pending("flaky.test") == []
 
 
 def test_unknown_stage_names_the_known_ones(tmp_path: Path, db_path: str) -> None:
@@ -146,6 +146,6 @@ def test_dask_executor_runs_the_same_stages(tmp_path: Path) -> None:
     inline = analyze([str(d)], str(tmp_path / "a.db"), settings, jobs=1)
     dask = analyze([str(d)], str(tmp_path / "b.db"), settings, scheduler="local")
     assert dask.accepted == inline.accepted == 2 and dask.rejected_by_reason == {"empty": 1}
-    assert list(open_store(str(tmp_path / "a.db")).iter_articles()) == list(
-        open_store(str(tmp_path / "b.db")).iter_articles()
+    assert list(open_store(str(tmp_path / "a.db")).articles.iter()) == list(
+        open_store(str(tmp_path / "b.db")).articles.iter()
     )

@@ -24,15 +24,15 @@ def fake_encode(texts: Sequence[str]) -> np.ndarray:
 def add(store, run, key: str) -> Article:  # type: ignore[no-untyped-def]
     h = hashlib.sha256(key.encode()).hexdigest()
     art = Article(id=h[:16], content_hash=h, source=SourceRef(), body=f"body of {key}", title=key)
-    store.add_article(art, run)
+    store.articles.add(art, run)
     return art
 
 
 def test_vectors_follow_the_store(tmp_path) -> None:  # type: ignore[no-untyped-def]
     store = open_store(str(tmp_path / "v.db"))
-    run = store.start_run("t", [])
+    run = store.runs.start("t", [])
     a, b = add(store, run, "a"), add(store, run, "b")
-    store.put_vectors(MODEL, {a.id: fake_encode(["stored a"])[0]})
+    store.vectors.put(MODEL, {a.id: fake_encode(["stored a"])[0]})
     encoded: list[str] = []
 
     def encode(texts: list[str]) -> np.ndarray:
@@ -44,7 +44,7 @@ def test_vectors_follow_the_store(tmp_path) -> None:  # type: ignore[no-untyped-
     assert sorted(ids) == sorted([a.id, b.id]) and matrix.shape == (2, 512)
     assert encoded == ["b\nbody of b"]  # only the article without a stored vector
     c = add(store, run, "c")
-    store.put_vectors(MODEL, {c.id: fake_encode(["stored c"])[0], b.id: fake_encode(["stored b"])[0]})
+    store.vectors.put(MODEL, {c.id: fake_encode(["stored c"])[0], b.id: fake_encode(["stored b"])[0]})
     ids, matrix = index.current()
     assert len(ids) == 3 and len(encoded) == 1  # c read, b's on-demand vector replaced, nothing re-encoded
     assert np.allclose(matrix[ids.index(b.id)], fake_encode(["stored b"])[0])
@@ -53,7 +53,7 @@ def test_vectors_follow_the_store(tmp_path) -> None:  # type: ignore[no-untyped-
 
 def test_batched_nearest(tmp_path) -> None:  # type: ignore[no-untyped-def]
     store = open_store(str(tmp_path / "n.db"))
-    run = store.start_run("t", [])
+    run = store.runs.start("t", [])
     arts = [add(store, run, f"doc {i}") for i in range(5)]
 
     class Fake:

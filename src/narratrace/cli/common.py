@@ -11,8 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from ..config import ConfigError, Settings, load_settings
-from ..store import Store, open_store
-from ..store.store import StoreError
+from ..store import Store, StoreError, open_store
 
 EXIT_OK = 0
 EXIT_REJECTED = 1

@@ -19,11 +19,11 @@ from .common import db_option, handle_broken_pipe, open_db, output_stream
 def export_command(db: str, fmt: str, output: str | None, run_id: int | None) -> None:
     """Write every stored article as its record, docs/record.md (JSONL, or a CSV table)."""
     store = open_db(db, must_exist=True)
-    if run_id is not None and run_id not in {r["id"] for r in store.runs()}:
+    if run_id is not None and run_id not in {r["id"] for r in store.runs.list()}:
         raise click.BadParameter(f"no run {run_id} in this database", param_hint="--run")
     stream = output_stream(output)
     try:
-        count = export_articles(store.iter_articles(run_id=run_id), stream, fmt)
+        count = export_articles(store.articles.iter(run_id=run_id), stream, fmt)
     finally:
         if output not in (None, "-"):
             stream.close()

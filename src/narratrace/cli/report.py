@@ -21,13 +21,13 @@ def report_command(db: str, output: str, run: str | None) -> None:
     store = open_db(db, must_exist=True)
     run_id: int | None = None
     if run == "last":
-        run_id = store.last_run_id()
+        run_id = store.runs.last_id()
     elif run is not None:
         try:
             run_id = int(run)
         except ValueError:
             raise click.BadParameter("give a run number or 'last'", param_hint="--run") from None
-        if run_id not in {r["id"] for r in store.runs()}:
+        if run_id not in {r["id"] for r in store.runs.list()}:
             raise click.BadParameter(f"no run {run_id} in this database", param_hint="--run")
     html = render_report(store, run_id)
     stream = output_stream(output)

@@ -246,7 +246,7 @@ def link_claims(store: Store, top: int = 3, min_similarity: float = 0.5, matcher
         matcher = ClaimMatcher(entries)
     table = schema.claim_matches
     total = 0
-    for article in store.iter_articles():
+    for article in store.articles.iter():
         claims = list(article.claims)
         results = matcher.search([c.text for c in claims], top=top) if claims else []
         rows = [

@@ -227,7 +227,7 @@ def refresh_candidates(
 ) -> list[CandidateNarrative]:
     """Recompute candidates over the store (newest articles first) and save them."""
     recent: deque[Article] = deque(maxlen=MAX_ARTICLES)  # bounded memory on big stores
-    recent.extend(store.iter_articles(order="published"))
+    recent.extend(store.articles.iter(order="published"))
     arts = list(reversed(recent))
     cands = find_candidates(arts, encoder, **options)
     now = dt.datetime.now(dt.UTC)

@@ -52,17 +52,17 @@ def _group(articles: list[Article]) -> list[StoryGroup]:
 
 
 def build_context(store: Store, run_id: int | None = None) -> dict[str, Any]:
-    articles = list(store.iter_articles(run_id=run_id, order="published"))
+    articles = list(store.articles.iter(run_id=run_id, order="published"))
     by_id = {a.id: a for a in articles}
     narratives: dict[str, dict[str, Any]] = {}
     for a in articles:
         for m in a.narratives:
             entry = narratives.setdefault(m.id, {"id": m.id, "title": m.title, "articles": []})
             entry["articles"].append((a, m))
-    runs = store.runs()
+    runs = store.runs.list()
     if run_id is not None:
         runs = [r for r in runs if r["id"] == run_id]
-    rejections = store.rejections(run_id)
+    rejections = store.runs.rejections(run_id)
     removed_kinds: collections.Counter[str] = collections.Counter(r.kind for a in articles for r in a.removed)
     return {
         "version": __version__,

@@ -68,22 +68,22 @@ class StoriesStage:
 
     def embed(self, store: Store, articles: Sequence[Article]) -> dict[str, Any]:
         """Vectors of ``articles``, computing only those not stored yet."""
-        have = store.get_vectors(self.vector_model, [a.id for a in articles])
+        have = store.vectors.get(self.vector_model, [a.id for a in articles])
         missing = [a for a in articles if a.id not in have]
         for i in range(0, len(missing), self.batch_size):
             batch = missing[i : i + self.batch_size]
             vecs = embed_documents(self.encoder, [(a.title, a.body) for a in batch], PoolingSettings())
             new = {a.id: vecs[j] for j, a in enumerate(batch)}
-            store.put_vectors(self.vector_model, new)
+            store.vectors.put(self.vector_model, new)
             have.update(new)
         return have
 
     def _embed_ids(self, store: Store, ids: Sequence[str]) -> dict[str, Any]:
         """Vectors for stored articles that have none with this encoder (it was switched)."""
-        return self.embed(store, store.get_articles(list(ids)))
+        return self.embed(store, store.articles.get_many(list(ids)))
 
     def update(self, store: Store, article_ids: Sequence[str]) -> None:
-        articles = store.get_articles(list(article_ids))
+        articles = store.articles.get_many(list(article_ids))
         if not articles:
             return
         vectors = self.embed(store, articles)
@@ -103,8 +103,8 @@ class StoriesStage:
             near = [aid for aid, cos in clusterer.neighbours(vec, self.candidates) if cos >= 0.6]
             # copies under a headline of their own are far in vector space: find them by their text
             values = sketch(article.body)
-            store.put_sketches({article.id: values})
-            near += [aid for aid in store.sketch_candidates(values, article.id, MIN_SHARED, MAX_CANDIDATES)
+            store.sketches.put({article.id: values})
+            near += [aid for aid in store.sketches.candidates(values, article.id, MIN_SHARED, MAX_CANDIDATES)
                      if aid not in near]
             pending[article.id] = article
             self._link(store, pending, article.id, near)
@@ -117,7 +117,7 @@ class StoriesStage:
             else:
                 story = clusterer.add(article.id, vec, day, text)
             pending[article.id] = pending[article.id].replace(story_id=story)
-        store.update_articles(list(pending.values()))
+        store.articles.update(list(pending.values()))
         write_stories(store, clusterer, {a.story_id for a in pending.values() if a.story_id})
         state.save(clusterer, store, self.vector_model)
         self._sentences = None
@@ -164,10 +164,10 @@ class StoriesStage:
     def _backfill_sketches(store: Store, skip: set[str]) -> None:
         """Sketch the stored articles of a database older than sketches, once (0.7 ms each)."""
         while True:
-            batch = [(aid, body) for aid, body in store.unsketched() if aid not in skip]
+            batch = [(aid, body) for aid, body in store.sketches.unsketched() if aid not in skip]
             if not batch:
                 return
-            store.put_sketches({aid: sketch(body) for aid, body in batch})
+            store.sketches.put({aid: sketch(body) for aid, body in batch})
 
     def _source_story(self, store: Store, pending: dict[str, Article], article: Article) -> str | None:
         """The story of the article this one was copied or translated from, if it has one."""
@@ -178,7 +178,7 @@ class StoriesStage:
 
     @staticmethod
     def _fetch(store: Store, pending: dict[str, Article], ids: Sequence[str]) -> list[Article]:
-        stored = {a.id: a for a in store.get_articles([i for i in ids if i not in pending])}
+        stored = {a.id: a for a in store.articles.get_many([i for i in ids if i not in pending])}
         return [pending.get(i) or stored[i] for i in ids if i in pending or i in stored]
 
     @staticmethod

@@ -134,7 +134,7 @@ def rebuild(store: Store, dim: int, params: ClusterParams, model: str,
     clusterer = StoryClusterer(dim, params, capacity=max(len(rows), 1024))
     for i in range(0, len(rows), 2000):
         chunk = rows[i : i + 2000]
-        vectors = store.get_vectors(model, [r.id for r in chunk])
+        vectors = store.vectors.get(model, [r.id for r in chunk])
         missing = [r.id for r in chunk if r.id not in vectors]
         if missing and embed_missing is not None:
             vectors.update(embed_missing(store, missing))

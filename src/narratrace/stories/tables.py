@@ -108,7 +108,7 @@ def stories_for_report(store: Store, min_size: int = 1, limit: int | None = None
     summaries = list_stories(store, min_size=min_size, limit=limit)
     members = _members(store, [s.id for s in summaries])
     ids = [a.id for s in summaries for a in members.get(s.id, [])]
-    relations = {a.id: a.relations for a in store.get_articles(ids)}
+    relations = {a.id: a.relations for a in store.articles.get_many(ids)}
     out = []
     for summary in summaries:
         arts = []

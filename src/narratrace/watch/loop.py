@@ -97,7 +97,7 @@ def _mark(store: Store, source: str, key: str, art: str | None) -> None:
 
 def _narrative_alerts(store: Store, ids: Sequence[str], opts: WatchOptions) -> int:
     raised = 0
-    for art in store.get_articles(list(ids)):
+    for art in store.articles.get_many(list(ids)):
         for m in art.narratives:
             if opts.narratives and m.id not in opts.narratives:
                 continue

@@ -78,7 +78,7 @@ def _run(request: Request, items: list[RawItem | Rejection]) -> dict[str, Any]:
     state = request.app.state.web
     store, settings = state.store, state.settings
     summary = run_items(items, store, settings, "serve:analyze", [SOURCE], jobs=1)
-    articles = [to_dict(a) for a in store.get_articles(summary.ids_of())]
+    articles = [to_dict(a) for a in store.articles.get_many(summary.ids_of())]
     rejected = [{"reason": r.reason, "detail": r.detail, "line": r.source.line} for r in summary.rejected]
     return {"articles": articles, "rejected": rejected}
 

@@ -92,7 +92,7 @@ def health(w: Web) -> dict[str, Any]:
     """For load balancers and scripts: the store answers; ``semantic_index`` says whether the
     ANN graph is ``ready``, still ``building`` (exact search answers meanwhile) or not needed
     (``exact``: small corpus, or no semantic query yet)."""
-    count = w.cache.get("health:articles", w.store.count_articles)  # polled often: kept 5 s
+    count = w.cache.get("health:articles", w.store.articles.count)  # polled often: kept 5 s
     return {"status": "ok", "articles": int(count), "semantic_index": w.search.semantic.ann.state}
 
 

@@ -196,7 +196,7 @@ class VectorIndex:
         _, n_vectors = fingerprint
         if self._fingerprint is None or n_vectors < len(self._stored):
             self._reset()
-            self._put(self.store.get_vectors(self.model).items())
+            self._put(self.store.vectors.get(self.model).items())
             self._encode_missing(0)
             return
         since = self._fingerprint[0]
@@ -209,7 +209,7 @@ class VectorIndex:
             ).all()
         self._put((aid, np.frombuffer(blob, dtype=np.float32)) for aid, blob in rows)
         if n_vectors > len(self._stored) and self._on_demand:
-            self._put(self.store.get_vectors(self.model, sorted(self._on_demand)).items())
+            self._put(self.store.vectors.get(self.model, sorted(self._on_demand)).items())
         if n_vectors != len(self._stored):  # something else changed: start over
             self._fingerprint = None
             self._refresh(fingerprint)

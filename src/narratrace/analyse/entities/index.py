@@ -41,7 +41,7 @@ class EntityIndexStage:
     name = "entities-index.v1"
 
     def update(self, store: Store, article_ids: Sequence[str]) -> None:
-        articles = store.get_articles(list(article_ids))
+        articles = store.articles.get_many(list(article_ids))
         seen: dict[str, _Seen] = defaultdict(_Seen)
         for art in articles:
             for e in art.entities:
@@ -84,7 +84,7 @@ class EntityIndexStage:
             if ents != art.entities:
                 changed.append(art.replace(entities=ents))
         if changed:
-            store.update_articles(changed)
+            store.articles.update(changed)
 
     @staticmethod
     def _surnames(store: Store, lone_ids: list[str]) -> dict[str, tuple[str, str]]:
