@@ -25,7 +25,7 @@ from .ingest import read_inputs
 from .ingest.walk import Skipped
 from .records import Article, RawItem, Rejection, SourceRef
 from .runs import ALREADY_STORED, DUPLICATE, REJECTED, SKIPPED, STORED, ItemOutcome, Run, RunSummary
-from .stages import ArticleStage, Cleaner, CorpusStage, create, resolve, unknown_options
+from .stages import ArticleStage, Cleaner, CorpusStage, check_order, create, resolve, unknown_options
 from .store import Store, open_store
 
 __all__ = ["ItemOutcome", "RunSummary", "analyze", "analyze_items", "process_item", "run_items"]
@@ -134,6 +134,7 @@ def check_settings(settings: Settings) -> None:
     roles.update({name: "corpus" for name in settings.corpus})
     for name, role in roles.items():
         resolve(role, name)
+    check_order(settings.cleaner, settings.analysers, settings.corpus)
     for name, options in settings.stage_options.items():
         if name not in roles:
             raise ConfigError(f'[stages."{name}"]: no such stage in the pipeline '

@@ -6,6 +6,12 @@ heavy models are imported only when a configuration actually asks for them, and 
 user can swap any stage by naming another implementation in the configuration
 (spaCy's registry, without its catalogue dependency).
 
+Each stage declares its contract, as spaCy's factories do: ``requires``, the record
+fields an earlier stage must have assigned, and ``assigns``, the fields it sets. The
+configuration check (``check_order``) refuses an order that cannot work and names the
+stage that is missing; docs/architecture.md's stage table is generated from the same
+declarations (``contract_table``).
+
 Per-article stages are pure functions of one article (plus loaded models): the
 pipeline runs them in a process pool or on a Dask worker unchanged. Corpus stages see
 the store and the ids of the new articles and must work incrementally.
@@ -17,6 +23,7 @@ import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from .config import ConfigError
 from .records import Article, RawItem, Rejection
 from .registry import BUILTIN_STAGES, STAGES
 
@@ -55,6 +62,8 @@ class NoOpStage:
     """The do-nothing implementation for optional roles."""
 
     name = "noop"
+    requires: tuple[str, ...] = ()
+    assigns: tuple[str, ...] = ()
 
     def __call__(self, article: Article) -> Article:
         return article
@@ -82,6 +91,10 @@ _ADDED_ROLES: dict[str, set[str]] = {}
 
 class UnknownStageError(LookupError):
     pass
+
+
+class StageOrderError(ConfigError):
+    """A configured stage needs a field that no stage before it assigns."""
 
 
 def roles_of(name: str) -> tuple[str, ...]:
@@ -141,3 +154,65 @@ def unknown_options(role: str, name: str, options: Mapping[str, Any]) -> tuple[l
             return [], sorted(known)
         known |= set(extra)
     return sorted(set(options) - known), sorted(known)
+
+
+# Fields every record has before any stage ran (set from the input item).
+INPUT_FIELDS = frozenset({"id", "content_hash", "source", "external_id", "warnings"})
+
+
+def contract(factory: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A stage's declared (requires, assigns); a stage declaring nothing requires nothing."""
+    return tuple(getattr(factory, "requires", ())), tuple(getattr(factory, "assigns", ()))
+
+
+def _providers(field_name: str, roles: tuple[str, ...]) -> list[str]:
+    """Registered stages of these roles that assign a field (the message names the missing stage)."""
+    found = []
+    for name in STAGES.names():
+        try:
+            if set(roles) & set(roles_of(name)) and field_name in contract(STAGES.load(name))[1]:
+                found.append(name)
+        except Exception:  # a broken plug-in must not hide the real message
+            continue
+    return found
+
+
+def check_order(cleaner: str, analysers: Sequence[str], corpus: Sequence[str]) -> None:
+    """Refuse a pipeline whose stages need a field that no stage before them assigns.
+
+    The cleaner runs first, the analysers in order, the corpus stages after all of them
+    (over stored articles, so they may require anything an analyser assigns).
+    """
+    have = set(INPUT_FIELDS) | set(contract(resolve("cleaner", cleaner))[1])
+    ordered = [("analyser", n) for n in analysers] + [("corpus", n) for n in corpus]
+    for position, (role, name) in enumerate(ordered):
+        requires, assigns = contract(resolve(role, name))
+        for field_name in requires:
+            if field_name in have:
+                continue
+            providers = _providers(field_name, ("analyser",) if role == "analyser" else ("analyser", "corpus"))
+            later = [n for _, n in ordered[position + 1 :] if n in providers]
+            where = f"before {name!r} in [pipeline] analysers" if role == "analyser" else "to [pipeline] analysers"
+            if later:
+                fix = f"move {later[0]!r} {where}"
+            elif providers:
+                fix = f"add {' or '.join(repr(p) for p in providers)} {where}"
+            else:
+                fix = "no registered stage assigns it"
+            raise StageOrderError(
+                f"stage {name!r} requires {field_name!r}, which no stage before it assigns: {fix}"
+            )
+        have |= set(assigns)
+
+
+def contract_table() -> str:
+    """The Markdown table of the built-in stages' contracts (docs/architecture.md)."""
+    lines = ["| stage | role | requires | assigns |", "|---|---|---|---|"]
+    for name in BUILTIN_STAGES:
+        requires, assigns = contract(STAGES.load(name))
+
+        def cell(fields: tuple[str, ...]) -> str:
+            return ", ".join(f"`{f}`" for f in fields) or "-"
+
+        lines.append(f"| `{name}` | {' / '.join(BUILTIN_ROLES[name])} | {cell(requires)} | {cell(assigns)} |")
+    return "\n".join(lines) + "\n"

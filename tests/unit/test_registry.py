@@ -154,3 +154,37 @@ def test_plugins_are_unknown_without_their_distribution(tmp_path: Path) -> None:
     res = subprocess.run([sys.executable, "-m", "narratrace", "export", "--db", str(tmp_path / "x.db"),
                           "--format", "tsv"], capture_output=True, text=True, timeout=120, check=False)
     assert res.returncode == 2 and "'tsv' is not one of 'csv', 'jsonl'" in res.stderr
+
+
+def test_the_architecture_worked_example_runs(tmp_path: Path) -> None:
+    """The reader and exporter of docs/architecture.md, run as printed."""
+    import io
+    import re
+
+    from narratrace.exporters import export_articles
+    from narratrace.ingest import read_inputs
+
+    from ..conftest import REPO
+
+    doc = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## The registry") :]
+    section = section[: section.index("\n## ", 4)]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
+    assert len(blocks) == 2
+    try:
+        for block in blocks:
+            exec(compile(block, "docs/architecture.md", "exec"), {})
+        note = tmp_path / "x.note"
+        note.write_text("Convoy stopped\nThe convoy was stopped at the border on Friday.\n", encoding="utf-8")
+        (item,) = list(read_inputs([str(note)]))
+        assert item.title == "Convoy stopped" and item.text.startswith("The convoy")  # type: ignore[union-attr]
+        from narratrace.config import Settings
+        from narratrace.pipeline import process_item
+
+        article = process_item(Settings(analysers=()), item)  # type: ignore[arg-type]
+        out = io.StringIO()
+        assert export_articles([article], out, "tsv") == 1  # type: ignore[list-item]
+        assert out.getvalue() == f"{article.id}\tConvoy stopped\n"  # type: ignore[union-attr]
+    finally:
+        registry.READERS.unregister("note")
+        registry.EXPORTERS.unregister("tsv")

@@ -295,6 +295,9 @@ class AttributionStage:
     """Analyser "attributions.v1" (best run after "entities.v1", whose speakers it uses)."""
 
     name = "attributions.v1"
+    role = "analyser"
+    requires = ("body", "entities")  # record fields an earlier stage must assign
+    assigns = ("attributions",)
 
     def __call__(self, article: Article) -> Article:
         if not article.body:

@@ -233,6 +233,9 @@ class ClaimStage:
     """Analyser "claims.v1" (uses entities and attributions when they ran before it)."""
 
     name = "claims.v1"
+    role = "analyser"
+    requires = ("body", "entities", "attributions")  # record fields an earlier stage must assign
+    assigns = ("claims",)
 
     def __init__(self, threshold: float | None = None) -> None:
         self.threshold = threshold

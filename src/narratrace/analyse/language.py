@@ -44,6 +44,9 @@ def stop_words(lang: str) -> frozenset[str]:
 
 class LanguageStage:
     name = "language.v1"
+    role = "analyser"
+    requires = ("body",)  # record fields an earlier stage must assign
+    assigns = ("lang",)
 
     def __call__(self, article: Article) -> Article:
         text = article.body or article.title or ""

@@ -25,6 +25,9 @@ def outlet_from_url(url: str | None) -> str | None:
 
 class MetadataStage:
     name = "metadata.v1"
+    role = "analyser"
+    requires = ("body", "lang")  # record fields an earlier stage must assign
+    assigns = ("published", "published_source", "outlet")
 
     def __call__(self, article: Article) -> Article:
         changes: dict[str, object] = {}

@@ -29,6 +29,9 @@ class RuleCleaner:
     """Rules from ``clean/data/rules.yaml`` (plus an optional user rules file)."""
 
     name = "rules.v1"
+    role = "cleaner"
+    requires = ()  # record fields an earlier stage must assign
+    assigns = ("body", "title", "authors", "comments", "removed", "outlet", "published")
 
     def __init__(self, rules_file: str | None = None, max_article_chars: int = 1_000_000) -> None:
         self.text_cleaner = TextCleaner(load_rules(rules_file))

@@ -49,6 +49,9 @@ class NarrativeStage:
     """Per-article stage: adds ``NarrativeMatch`` records (score, stance, evidence spans)."""
 
     name = "narratives.v1"
+    role = "analyser"
+    requires = ("body",)  # record fields an earlier stage must assign
+    assigns = ("narratives",)
 
     def __init__(
         self,

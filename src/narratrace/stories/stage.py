@@ -41,6 +41,9 @@ def _cluster_text(article: Article) -> str:
 
 class StoriesStage:
     name = "stories.v1"
+    role = "corpus"
+    requires = ("body", "lang")  # record fields an earlier stage must assign
+    assigns = ("story_id", "duplicate_of", "relations")
     OPTIONS = frozenset(f.name for f in dataclasses.fields(ClusterParams))  # besides the named ones
 
     def __init__(self, encoder: str = DEFAULT_ENCODER, batch_size: int = 32, candidates: int = 5,

@@ -25,6 +25,9 @@ class EntityStage:
     """Analyser "entities.v1". Options: ``alias_file`` (user YAML alias table), ``fuzzy``."""
 
     name = "entities.v1"
+    role = "analyser"
+    requires = ("body", "lang")  # record fields an earlier stage must assign
+    assigns = ("entities",)
 
     def __init__(self, alias_file: str | None = None, fuzzy: bool = True) -> None:
         self.alias_file = alias_file

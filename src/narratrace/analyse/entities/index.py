@@ -39,6 +39,9 @@ class EntityIndexStage:
     """Corpus stage "entities-index.v1": keep the ``entities`` table in step with articles."""
 
     name = "entities-index.v1"
+    role = "corpus"
+    requires = ()  # record fields an earlier stage must assign
+    assigns = ("entities",)
 
     def update(self, store: Store, article_ids: Sequence[str]) -> None:
         articles = store.articles.get_many(list(article_ids))
