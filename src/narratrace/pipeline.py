@@ -16,15 +16,18 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from . import registry
 from .config import ConfigError, Settings
+from .embed.memo import article_scope
 from .executors import DaskExecutor, Executor, InlineExecutor, PoolExecutor
 from .identity import content_hash
 from .ingest import read_inputs
 from .ingest.walk import Skipped
 from .records import Article, RawItem, Rejection, SourceRef
 from .runs import ALREADY_STORED, DUPLICATE, REJECTED, SKIPPED, STORED, ItemOutcome, Run, RunSummary
+from .runtime import one_blas_thread
 from .stages import ArticleStage, Cleaner, CorpusStage, check_order, create, resolve, unknown_options
 from .store import Store, open_store
 
@@ -40,6 +43,8 @@ Timings = tuple[tuple[str, float], ...]
 class _Stages:
     cleaner: Cleaner
     analysers: tuple[ArticleStage, ...]
+    # corpus stages with a per-article part (``prepare``), run in the workers
+    preparers: tuple[tuple[str, Any], ...] = ()
 
 
 _STAGE_CACHE: dict[str, _Stages] = {}
@@ -52,18 +57,61 @@ def _stages(settings: Settings) -> _Stages:
         _STAGE_CACHE[key] = _Stages(
             cleaner=create("cleaner", settings.cleaner, **cleaner_opts),
             analysers=tuple(create("analyser", n, **settings.options_for(n)) for n in settings.analysers),
+            preparers=_preparers(settings),
         )
     return _STAGE_CACHE[key]
 
 
+def _preparers(settings: Settings) -> tuple[tuple[str, Any], ...]:
+    out = []
+    for name in settings.corpus:
+        stage = create("corpus", name, **settings.options_for(name))
+        if callable(getattr(stage, "prepare", None)) and callable(getattr(stage, "keep", None)):
+            out.append((name, stage))
+    return tuple(out)
+
+
+Prepared = dict[str, Any]  # corpus stage name -> what its per-article part computed
+
+
 def process_item(settings: Settings, item: RawItem) -> Article | Rejection:
     """Clean and analyse one item. Never raises: a failing stage becomes a rejection."""
-    return process_timed(settings, item)[0]
+    with article_scope():
+        return _analyse(_stages(settings), settings, item)[0]
 
 
 def process_timed(settings: Settings, item: RawItem) -> tuple[Article | Rejection, Timings]:
     """``process_item`` plus the seconds each stage took on this item (for the run summary)."""
+    with article_scope():
+        return _analyse(_stages(settings), settings, item)
+
+
+def prepare_item(settings: Settings, item: RawItem) -> tuple[Article | Rejection, Timings, Prepared]:
+    """``process_timed`` plus the per-article parts of the corpus stages.
+
+    One encoding scope covers the analysers and the corpus stages' parts, so a sentence the
+    narrative matcher encoded is not encoded again for the stories stage. A failing part is
+    left out: the corpus stage then computes it itself, later.
+    """
     stages = _stages(settings)
+    prepared: Prepared = {}
+    with article_scope():
+        result, timings = _analyse(stages, settings, item)
+        if isinstance(result, Article):
+            extra = []
+            for name, stage in stages.preparers:
+                clock = time.perf_counter()
+                try:
+                    prepared[name] = stage.prepare(result)
+                except Exception:
+                    continue
+                finally:
+                    extra.append((f"{name}:prepare", time.perf_counter() - clock))
+            timings = (*timings, *extra)
+    return result, timings, prepared
+
+
+def _analyse(stages: _Stages, settings: Settings, item: RawItem) -> tuple[Article | Rejection, Timings]:
     timings: list[tuple[str, float]] = []
     clock = time.perf_counter()
     try:
@@ -89,24 +137,21 @@ def process_timed(settings: Settings, item: RawItem) -> tuple[Article | Rejectio
     return result, tuple(timings)
 
 
-def _work(settings: Settings, added: Mapping[str, Mapping[str, str]], item: RawItem) -> tuple[Article | Rejection,
-                                                                                              Timings]:
+def _work(settings: Settings, added: Mapping[str, Mapping[str, str]],
+          item: RawItem) -> tuple[Article | Rejection, Timings, Prepared]:
     """The worker function: this session's registrations replayed, then the item processed."""
     if added:
         registry.restore(added)
-    return process_timed(settings, item)
+    return prepare_item(settings, item)
 
 
 def warm_up(settings: Settings, added: Mapping[str, Mapping[str, str]] | None = None) -> None:
-    """Load models once per worker process before the first item arrives."""
+    """Set up a worker process: one BLAS thread, models loaded before the first item arrives."""
+    one_blas_thread()
     if added:
         registry.restore(added)
-    stages = _stages(settings)
     probe = RawItem(source=SourceRef(path="<warm-up>"), fmt="txt", text="Warm-up text.\n\nIt has a body.")
-    article = stages.cleaner(probe)
-    if isinstance(article, Article):
-        for stage in stages.analysers:
-            article = stage(article)
+    prepare_item(settings, probe)
 
 
 def make_executor(jobs: int | None, scheduler: str | None, settings: Settings) -> Executor:
@@ -245,9 +290,10 @@ def analyze_items(
 
     executor = make_executor(jobs, scheduler, settings)
     worker = functools.partial(_work, settings, registry.additions())
+    keeper = _Keeper(store, settings, summary)
     done = 0
     try:
-        for result, timings in executor.imap(worker, fresh()):
+        for result, timings, prepared in executor.imap(worker, fresh()):
             seq, h = in_flight.popleft()
             done += 1
             for name, seconds in timings:
@@ -266,6 +312,7 @@ def analyze_items(
                     summary.article_ids.append(result.id)
                     summary.languages[result.lang or "unknown"] += 1
                     outcomes[seq] = ItemOutcome(result.source, STORED, article_id=result.id)
+                    keeper.add(result.id, prepared)
                 else:
                     summary.duplicates += 1
                     outcomes[seq] = ItemOutcome(result.source, DUPLICATE, article_id=seen[h])
@@ -273,12 +320,47 @@ def analyze_items(
                 progress("article", done, None)
     finally:
         executor.close()
+        keeper.flush()
     for seq, h in repeats.items():
         outcomes[seq] = ItemOutcome(outcomes[seq].source, DUPLICATE, seen.get(h))
     summary.outcomes = [outcomes[k] for k in sorted(outcomes)]
     run_corpus_stages(store, settings, summary, progress)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+class _Keeper:
+    """Writes what the workers prepared for the corpus stages, a batch at a time.
+
+    After the articles themselves: a run killed before a batch is written leaves those
+    articles without it, and the corpus stage computes it when it sees them.
+    """
+
+    BATCH = 64
+
+    def __init__(self, store: Store, settings: Settings, summary: RunSummary) -> None:
+        self.store = store
+        self.summary = summary
+        self.stages = dict(_preparers(settings))
+        self.batch: dict[str, dict[str, Any]] = {name: {} for name in self.stages}
+
+    def add(self, article_id: str, prepared: Prepared) -> None:
+        for name, value in prepared.items():
+            if name in self.batch:
+                self.batch[name][article_id] = value
+                if len(self.batch[name]) >= self.BATCH:
+                    self._write(name)
+
+    def flush(self) -> None:
+        for name in self.batch:
+            self._write(name)
+
+    def _write(self, name: str) -> None:
+        if self.batch[name]:
+            clock = time.perf_counter()
+            self.stages[name].keep(self.store, self.batch[name])
+            self.summary.stage(f"{name}:keep").add(time.perf_counter() - clock, len(self.batch[name]))
+            self.batch[name] = {}
 
 
 def run_corpus_stages(

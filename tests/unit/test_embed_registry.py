@@ -77,13 +77,13 @@ def test_plugin_encoders_come_from_entry_points(monkeypatch: pytest.MonkeyPatch)
         return Plugin
 
     monkeypatch.setattr(registry, "_entry_point", fake)
-    get_encoder.cache_clear()
+    registry.clear_encoders()
     encoder_identity.cache_clear()
     try:
         assert isinstance(get_encoder("plugin"), Plugin)
         assert vector_key("plugin") == "plugin-enc.v2/pooled.v1"
     finally:
-        get_encoder.cache_clear()
+        registry.clear_encoders()
         encoder_identity.cache_clear()
 
 

@@ -46,7 +46,9 @@ for _name in COMMAND_MODULES:
 
 
 def main() -> None:
+    from ..runtime import one_blas_thread
     from .terminal import protect_terminals
 
+    one_blas_thread()
     protect_terminals()
     cli(prog_name="narratrace")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import memo
 from .encoder import Encoder, Vectors, _normalise
 
 # A sentence ends at . ! ? … (or their CJK forms) followed by space, or at a line break.
@@ -108,7 +109,7 @@ def embed_documents(encoder: Encoder, docs: Sequence[tuple[str | None, str]],
         if len(texts) == first:
             texts.append("")
         spans.append((first, len(texts) - first, has_title))
-    vecs = encoder.encode(texts)
+    vecs = memo.encode(encoder, texts)
     out = np.zeros((len(docs), vecs.shape[1]), dtype=np.float32)
     for row, (first, count, has_title) in enumerate(spans):
         n_body = count - (1 if has_title else 0)

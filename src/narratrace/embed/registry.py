@@ -40,9 +40,22 @@ def _entry_point(name: str) -> Any:
                           "or onnx:DIRECTORY") from None
 
 
+def get_encoder(spec: str | None = DEFAULT_ENCODER) -> Encoder:
+    """The process-wide encoder for a spec (loaded once, shared by every stage).
+
+    ``None`` and ``""`` mean the default, and are the same cache entry as naming it:
+    ``get_encoder()`` and ``get_encoder("use-m3.v1")`` once loaded the model twice.
+    """
+    return _load(spec or DEFAULT_ENCODER)
+
+
+def clear_encoders() -> None:
+    """Forget the loaded encoders (tests that register a fake plug-in)."""
+    _load.cache_clear()
+
+
 @functools.cache
-def get_encoder(spec: str = DEFAULT_ENCODER) -> Encoder:
-    """The process-wide encoder for a spec (loaded once, shared by every stage)."""
+def _load(spec: str) -> Encoder:
     if spec == DEFAULT_ENCODER:
         return USEEncoder()
     if spec.startswith(ONNX_PREFIX):

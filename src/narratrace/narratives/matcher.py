@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 import yaml
 
-from ..embed import Encoder
+from ..embed import Encoder, memo
 from ..records import Article, NarrativeMatch, Span
 from .catalogue import Catalogue
 from .lexicon import PhraseIndex, Sentence, fold, fold_phrase, split_sentences, tokenize
@@ -254,7 +254,7 @@ class Matcher:
             texts.append(title.strip()[:600])
         if not texts or not self.index.narratives:
             return sentences, [], None
-        vecs = self.encoder.encode(texts)
+        vecs = memo.encode(self.encoder, texts)
         folded_body = fold(body)
         body_tokens = tokenize(folded_body)
         folded = f"{folded_body}\n{fold(title or '')}" if extra_title else folded_body

@@ -103,6 +103,20 @@ vectors = Table(
     Column("vector", LargeBinary, nullable=False),
 )
 
+# The units (sentences, reported clauses, headline) of each article and their vectors, per
+# encoder key, encoded once in the per-article workers (embed/sentences.py): spans are int32
+# (start, end) pairs into the body, (-1, -1) the headline; vectors n x dim float32.
+sentence_vectors = Table(
+    "sentence_vectors",
+    metadata,
+    Column("article_id", String(40), ForeignKey("articles.id"), primary_key=True),
+    Column("model", String(64), primary_key=True),
+    Column("n", Integer, nullable=False),
+    Column("dim", Integer, nullable=False),
+    Column("spans", LargeBinary, nullable=False),
+    Column("vectors", LargeBinary, nullable=False),
+)
+
 # MinHash minima of each article body (stories/sketch.py): candidates for copy detection that
 # do not depend on the headline. One row per (article, minimum); looked up by value.
 copy_sketches = Table(

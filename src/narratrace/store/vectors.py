@@ -14,11 +14,12 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import delete, func, insert, select
 
+from ..embed.sentences import SentenceSet
 from . import schema
 from .base import Db, chunks
 
 Vector = npt.NDArray[np.float32]
-A, V = schema.articles, schema.vectors
+A, V, SV = schema.articles, schema.vectors, schema.sentence_vectors
 
 
 class Vectors:
@@ -82,6 +83,52 @@ class Vectors:
         )
         with self._db.connect() as conn:
             return [(aid, title, body) for aid, title, body in conn.execute(query)]
+
+    # -- sentence vectors: each article's units, encoded once (embed/sentences.py) ----------
+    # One row per article and encoder key, not per sentence: every reader wants all units
+    # of an article at once (translation evidence aligns them all, re-matching scores them
+    # all), and one row of two blobs is one index lookup for 20-150 units.
+    def put_sentences(self, model: str, sets: dict[str, SentenceSet]) -> None:
+        """Store (or replace) the units and vectors of these articles for one encoder key."""
+        if not sets:
+            return
+        rows = [
+            {
+                "article_id": aid,
+                "model": model,
+                "n": len(s),
+                "dim": int(s.vectors.shape[1]) if s.vectors.ndim == 2 else 0,
+                "spans": np.ascontiguousarray(s.spans, dtype=np.int32).tobytes(),
+                "vectors": np.ascontiguousarray(s.vectors, dtype=np.float32).tobytes(),
+            }
+            for aid, s in sets.items()
+        ]
+        with self._db.begin() as conn:
+            for chunk in chunks(list(sets)):
+                conn.execute(delete(SV).where(SV.c.model == model, SV.c.article_id.in_(chunk)))
+            conn.execute(insert(SV), rows)
+
+    def get_sentences(self, model: str, ids: Sequence[str]) -> dict[str, SentenceSet]:
+        """The stored units of these articles (those without any are absent)."""
+        query = select(SV.c.article_id, SV.c.n, SV.c.dim, SV.c.spans, SV.c.vectors).where(SV.c.model == model)
+        out: dict[str, SentenceSet] = {}
+        with self._db.connect() as conn:
+            for chunk in chunks(list(dict.fromkeys(ids))):
+                for aid, n, dim, spans, vectors in conn.execute(query.where(SV.c.article_id.in_(chunk))):
+                    out[aid] = SentenceSet(
+                        np.frombuffer(spans, dtype=np.int32).reshape(n, 2),
+                        np.frombuffer(vectors, dtype=np.float32).reshape(n, dim),
+                    )
+        return out
+
+    def sentence_ids(self, model: str, ids: Sequence[str]) -> set[str]:
+        """Which of these articles have stored units for the key (without reading the blobs)."""
+        found: set[str] = set()
+        with self._db.connect() as conn:
+            for chunk in chunks(list(ids)):
+                found.update(conn.execute(select(SV.c.article_id).where(
+                    SV.c.model == model, SV.c.article_id.in_(chunk))).scalars())
+        return found
 
 
 class Sketches:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..embed import memo
 from ..embed.encoder import Encoder, Vectors
 from ..embed.pooling import Chunk, split_sentences
 from ..records import Span
@@ -84,12 +85,34 @@ class SentenceVectors:
         key = text[:MAX_CHARS]
         found = self._cache.get(key)
         if found is None:
-            chunks = [c for c in split_sentences(key) if len(c.text) >= 20][:MAX_SENTENCES]
-            vecs = self.encoder.encode([c.text for c in chunks])
-            if len(self._cache) >= self.max_items:
-                self._cache.pop(next(iter(self._cache)))
-            found = self._cache[key] = (chunks, vecs)
+            chunks = translation_units(key)
+            vecs = memo.encode(self.encoder, [c.text for c in chunks])
+            found = self._keep(key, chunks, vecs)
         return found
+
+    def prime(self, text: str, stored: dict[str, Vectors]) -> None:
+        """Take the vectors of ``text``'s sentences from what is stored (text -> vector);
+        any sentence not there is encoded."""
+        key = text[:MAX_CHARS]
+        if key in self._cache:
+            return
+        chunks = translation_units(key)
+        missing = [c.text for c in chunks if c.text not in stored]
+        fresh = dict(zip(missing, memo.encode(self.encoder, missing), strict=True)) if missing else {}
+        rows = [stored[c.text] if c.text in stored else fresh[c.text] for c in chunks]
+        vecs = np.stack(rows).astype(np.float32, copy=False) if rows else np.zeros((0, self.encoder.dim), np.float32)
+        self._keep(key, chunks, vecs)
+
+    def _keep(self, key: str, chunks: list[Chunk], vecs: Vectors) -> tuple[list[Chunk], Vectors]:
+        if len(self._cache) >= self.max_items:
+            self._cache.pop(next(iter(self._cache)))
+        found = self._cache[key] = (chunks, vecs)
+        return found
+
+
+def translation_units(text: str) -> list[Chunk]:
+    """The sentences translation evidence aligns: at least 20 characters, the first 80."""
+    return [c for c in split_sentences(text[:MAX_CHARS]) if len(c.text) >= 20][:MAX_SENTENCES]
 
 
 def translation_evidence(encoder: Encoder | SentenceVectors, new_body: str, old_body: str,

@@ -14,13 +14,18 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from anyascii import anyascii
 from sqlalchemy import select
 
 from ..embed import DEFAULT_ENCODER, Encoder, get_encoder, vector_key
 from ..embed.pooling import PoolingSettings, embed_documents
+from ..embed.sentences import SentenceSet, sentence_key
+from ..embed.units import encode_units
 from ..records import Article, Relation
 from ..store import Store, schema
 from . import state
@@ -32,6 +37,14 @@ from .text import clean_title, parse_day
 
 VECTOR_MODEL = vector_key(DEFAULT_ENCODER)  # where the default encoder's article vectors are
 MAX_MENTION_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The stage's per-article part: the pooled vector and the units with their vectors."""
+
+    pooled: npt.NDArray[np.float32]
+    units: SentenceSet
 
 
 def _cluster_text(article: Article) -> str:
@@ -50,6 +63,7 @@ class StoriesStage:
                  **params: Any) -> None:
         self.encoder_name = encoder
         self.vector_model = vector_key(encoder)
+        self.sentence_model = sentence_key(encoder)
         self.batch_size = batch_size
         self.candidates = candidates
         unknown = set(params) - self.OPTIONS
@@ -68,6 +82,19 @@ class StoriesStage:
         stored (the shipped one is left for first use: it loads in a second or two)."""
         if self.encoder_name != DEFAULT_ENCODER:
             self.encoder.encode(["check"])
+
+    # -- the per-article part, run in the workers ------------------------------------
+    def prepare(self, article: Article) -> Prepared:
+        """What this stage needs of one article, computed where the article is analysed:
+        its pooled vector and its units' vectors (sentences the narrative matcher already
+        encoded in this worker are reused, see ``embed.memo``)."""
+        pooled = embed_documents(self.encoder, [(article.title, article.body)], PoolingSettings())[0]
+        return Prepared(pooled, encode_units(self.encoder, article))
+
+    def keep(self, store: Store, prepared: dict[str, Prepared]) -> None:
+        """Store what the workers prepared (articles already stored, in the main process)."""
+        store.vectors.put(self.vector_model, {aid: p.pooled for aid, p in prepared.items()})
+        store.vectors.put_sentences(self.sentence_model, {aid: p.units for aid, p in prepared.items()})
 
     def embed(self, store: Store, articles: Sequence[Article]) -> dict[str, Any]:
         """Vectors of ``articles``, computing only those not stored yet."""
@@ -137,7 +164,10 @@ class StoriesStage:
         new = pending[new_id]
         as_copy: list[tuple[float, str, int, Article, Relation]] = []
         as_source: list[tuple[Article, Relation]] = []
-        for rank, other in enumerate(self._fetch(store, pending, near)):
+        others = self._fetch(store, pending, near)
+        across = [o for o in others if not (o.lang and new.lang and o.lang == new.lang)]
+        self._load_sentences(store, [new, *across] if across else [])
+        for rank, other in enumerate(others):
             if _older_first(new, other):
                 rel = self._relation(new, other)
                 if rel is not None and (other.duplicate_of or other.id) != new.id:  # never a cycle
@@ -162,6 +192,17 @@ class StoriesStage:
             pending[copy.id] = copy.replace(relations=(*copy.relations, rel), duplicate_of=root)
             for follower in self._followers(store, pending, copy.id):
                 pending[follower.id] = follower.replace(duplicate_of=root)
+
+    def _load_sentences(self, store: Store, articles: Sequence[Article]) -> None:
+        """Give translation evidence the stored sentence vectors of these articles (those
+        stored before sentence vectors existed, or by a killed run, are encoded here)."""
+        if self._sentences is None or not articles:
+            return
+        found = store.vectors.get_sentences(self.sentence_model, [a.id for a in articles])
+        for article in articles:
+            units = found.get(article.id)
+            if units is not None:
+                self._sentences.prime(article.body, units.by_text(article.body, article.title))
 
     @staticmethod
     def _backfill_sketches(store: Store, skip: set[str]) -> None:

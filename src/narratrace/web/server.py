@@ -31,9 +31,9 @@ def one_blas_thread() -> None:
     clients, semantic search answered in 96 ms at the median with them and 72 ms without,
     and with two workers the difference was 108 ms against 52 ms (docs/benchmarks.md).
     """
-    from threadpoolctl import threadpool_limits
+    from ..runtime import one_blas_thread as limit
 
-    threadpool_limits(limits=1, user_api="blas")
+    limit()
 
 
 def app_factory() -> Any:
