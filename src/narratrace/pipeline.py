@@ -30,6 +30,7 @@ from .runs import ALREADY_STORED, DUPLICATE, REJECTED, SKIPPED, STORED, ItemOutc
 from .runtime import one_blas_thread
 from .stages import ArticleStage, Cleaner, CorpusStage, check_order, create, resolve, unknown_options
 from .store import Store, open_store
+from .text.storable import storable_any
 
 __all__ = ["ItemOutcome", "RunSummary", "analyze", "analyze_items", "process_item", "run_items"]
 
@@ -267,6 +268,7 @@ def analyze_items(
                 outcomes[seq] = ItemOutcome(SourceRef(path=str(item.path)), SKIPPED, reason=item.why)
                 continue
             summary.read += 1
+            item = storable_any(item)  # whatever the reader, nothing the store cannot hold
             if isinstance(item, Rejection):
                 summary.rejected.append(item)
                 store.runs.reject(item, run_id)

@@ -9,6 +9,7 @@ from typing import Any
 import feedparser
 
 from ..records import RawItem, Rejection, SourceRef
+from ..text.storable import storable_any
 
 
 def _iso(parsed: Any) -> str | None:
@@ -21,6 +22,12 @@ def _iso(parsed: Any) -> str | None:
 
 
 def read_feed(ref: SourceRef, data: bytes) -> Iterator[RawItem | Rejection]:
+    """The entries of a feed, with characters no store can hold taken out (``text.storable``)."""
+    for found in _read_feed(ref, data):
+        yield storable_any(found)
+
+
+def _read_feed(ref: SourceRef, data: bytes) -> Iterator[RawItem | Rejection]:
     parsed = feedparser.parse(data)
     entries = parsed.get("entries") or []
     if not entries:

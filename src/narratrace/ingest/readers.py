@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any, ClassVar
 
 from ..records import RawItem, Rejection, SourceRef
 from ..registry import READERS
+from ..text.storable import storable_any
 from .decode import Decoded, decode_bytes
 from .walk import FoundFile, Skipped, iter_files
 
@@ -171,8 +173,10 @@ class JsonReader(Reader):
     def read_body(self, body: bytes, ref: SourceRef, max_items: int) -> list[RawItem | Rejection]:
         try:
             obj = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise BodyError(400, f"invalid JSON: {exc}") from None
+        except (ValueError, UnicodeDecodeError) as exc:  # the digit limit included
+            raise BodyError(400, f"invalid JSON: {exc}"[:300]) from None
+        except RecursionError:
+            raise BodyError(400, "invalid JSON: nested too deeply") from None
         items = obj.get("items") if isinstance(obj, dict) else None
         objs: list[Any] = items if isinstance(items, list) else [obj]
         if len(objs) > max_items:
@@ -230,7 +234,8 @@ def read_file(
         else:
             yield Skipped(path, f"unsupported file type {suffix or '(none)'}")
         return
-    yield from reader.read_path(path, Limits(max_file_bytes, max_line_bytes))
+    for found in reader.read_path(path, Limits(max_file_bytes, max_line_bytes)):
+        yield storable_any(found)  # characters no store can hold are taken out (text.storable)
 
 
 def _read_jsonl(path: Path, max_line_bytes: int) -> Iterator[RawItem | Rejection]:
@@ -272,6 +277,10 @@ def _read_jsonl(path: Path, max_line_bytes: int) -> Iterator[RawItem | Rejection
 
 def jsonl_item(line: bytes, where: SourceRef) -> RawItem | Rejection:
     """One JSONL line as an item, or the reason it is refused (shared with ``POST /api/analyze``)."""
+    return storable_any(_jsonl_item(line, where))
+
+
+def _jsonl_item(line: bytes, where: SourceRef) -> RawItem | Rejection:
     loc = f"{where.path}:{where.line}"
     try:
         text = line.decode("utf-8")
@@ -281,6 +290,11 @@ def jsonl_item(line: bytes, where: SourceRef) -> RawItem | Rejection:
         obj: Any = json.loads(text)
     except json.JSONDecodeError as exc:
         return Rejection(where, "invalid_json", f"{loc}: not valid JSON ({exc.msg} at column {exc.colno})")
+    except ValueError as exc:  # an integer beyond Python's digit limit (4,300 digits)
+        return Rejection(where, "invalid_json", f"{loc}: JSON beyond the reader's limits ({exc})"[:500])
+    except RecursionError:
+        return Rejection(where, "invalid_json", f"{loc}: JSON nested too deeply (limit about "
+                                                f"{sys.getrecursionlimit()} levels)")
     if not isinstance(obj, dict):
         return Rejection(where, "invalid_record", f"{loc}: expected a JSON object, got {type(obj).__name__}")
     for alias, key in JSONL_ALIASES.items():
