@@ -11,27 +11,24 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import TypeVar
 
 from ..records import RawItem, Rejection, SourceRef
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 WARNING = "unstorable_characters_stripped"
 
-T = TypeVar("T", str, None)
-
-
-def storable(text: T) -> tuple[T, int]:
+def storable(text: str) -> tuple[str, int]:
     """``text`` without NUL and lone surrogates, and how many were taken out."""
-    if text is None:
-        return text, 0
-    cleaned, count = UNSTORABLE.subn("", text)
-    return cleaned, count
+    return UNSTORABLE.subn("", text)
+
+
+def _maybe(text: str | None) -> tuple[str | None, int]:
+    return (None, 0) if text is None else storable(text)
 
 
 def _source(ref: SourceRef) -> tuple[SourceRef, int]:
-    path, a = storable(ref.path)
-    url, b = storable(ref.url)
+    path, a = _maybe(ref.path)
+    url, b = _maybe(ref.url)
     return (dataclasses.replace(ref, path=path, url=url) if a or b else ref), a + b
 
 
@@ -54,8 +51,8 @@ def storable_item(item: RawItem) -> RawItem:
         changes["warnings"] = tuple(storable(w)[0] for w in item.warnings)
     if not total and "warnings" not in changes:
         return item
-    warnings = tuple(changes.get("warnings", item.warnings))  # type: ignore[arg-type]
-    changes["warnings"] = (*warnings, f"{WARNING}:{total}")
+    kept: tuple[str, ...] = changes.get("warnings", item.warnings)  # type: ignore[assignment]
+    changes["warnings"] = (*kept, f"{WARNING}:{total}")
     return dataclasses.replace(item, **changes)  # type: ignore[arg-type]
 
 
