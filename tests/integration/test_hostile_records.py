@@ -58,7 +58,7 @@ def _run_and_check(tmp_path: Path, db: str) -> None:
     again = analyze([str(src)], db, SETTINGS, jobs=1)  # no poison pill: the re-run is clean too
     assert again.accepted == 0 and again.already_stored == 3
     store = open_store(db)
-    arts = {a.external_id: a for a in store.iter_articles()}
+    arts = {a.external_id: a for a in store.articles.iter()}
     assert set(arts) == {"nul", "surrogate", "good"}
     assert "\x00" not in arts["nul"].body and "unstorable_characters_stripped:2" in arts["nul"].warnings
     store.close()
