@@ -1,7 +1,16 @@
 """Configuration: which implementation plays each role, and their options.
 
 Read from a TOML file (``--config FILE`` or ``$NARRATRACE_CONFIG``), overridable by
-environment variables for the few values people set per machine (database, token).
+environment variables for the few values people set per machine (database, token). Every
+environment variable narratrace reads is listed in ``ENVIRONMENT`` and read through
+``environ()``, here and nowhere else.
+
+Resources several parts share have sections of their own, so nobody reads them out of
+one stage's options: ``[encoder]`` (the sentence encoder of stories, narratives and semantic
+search), ``[catalogue]`` (the narrative catalogue of the matcher, the dashboard and
+``narratives list``) and ``[store]`` (the database when ``--db`` is not given). A stage
+option of the same name (``[stages."stories.v1"] encoder``) still overrides the section for
+that stage.
 A missing file means the defaults below; an unknown key is an error that names the
 key, because a silently ignored typo in a threshold is worse than a refusal.
 
@@ -14,6 +23,16 @@ Example::
 
     [stages."metadata.v1"]
     # options passed to that stage's constructor
+
+    [encoder]
+    spec = "use-m3.v1"   # or "onnx:DIR", or a registered plug-in's name
+
+    [catalogue]
+    folders = ["my-narratives"]   # added to the shipped catalogue
+    shipped = true
+
+    [store]
+    url = "narratrace.db"         # --db and $NARRATRACE_DB win
 
     [serve]
     token = "change-me"
@@ -45,6 +64,26 @@ class ConfigError(ValueError):
     pass
 
 
+# Every environment variable the package reads, and what for (README "Environment" lists them).
+ENVIRONMENT: dict[str, str] = {
+    "NARRATRACE_CONFIG": "the configuration file when --config is not given",
+    "NARRATRACE_DB": "the store when --db is not given (wins over [store] url)",
+    "NARRATRACE_TOKEN": "the write token of the server (wins over [serve] token)",
+    "NARRATRACE_CATALOG": "a folder of your own narratives, added to the shipped catalogue",
+    "NARRATRACE_DATA": "where a PostgreSQL store keeps its derived index files",
+    "NARRATRACE_CACHE": "where catalogue claim vectors are cached (default ~/.cache/narratrace)",
+    "NARRATRACE_SERVE_DB": "set by `serve` for its worker processes: the store they open",
+    "NARRATRACE_SERVE_HOSTS": "set by `serve` for its worker processes: the host names they answer",
+}
+
+
+def environ(name: str) -> str | None:
+    """A NARRATRACE_* environment variable (unset or empty: None). Only names in ``ENVIRONMENT``."""
+    if name not in ENVIRONMENT:
+        raise KeyError(f"{name} is not a narratrace environment variable; add it to config.ENVIRONMENT")
+    return os.environ.get(name) or None
+
+
 @dataclass(frozen=True)
 class Settings:
     cleaner: str = "rules.v1"
@@ -55,12 +94,44 @@ class Settings:
     max_file_bytes: int = 50 * 1024 * 1024
     max_article_chars: int = 1_000_000
     request_threads: int = 4
+    encoder: str | None = None  # [encoder] spec; None: each user's default (the shipped USE)
+    catalogue: tuple[str, ...] | None = None  # [catalogue] folders; None: $NARRATRACE_CATALOG
+    catalogue_shipped: bool | None = None  # [catalogue] shipped; None: true
+    store_url: str | None = None  # [store] url
 
     def options_for(self, stage: str) -> dict[str, Any]:
         return dict(self.stage_options.get(stage, {}))
 
+    def resources(self) -> dict[str, Any]:
+        """The shared resources a stage's factory receives when it takes a parameter of that
+        name and its own options do not set it (only what the configuration names)."""
+        found: dict[str, Any] = {}
+        if self.encoder is not None:
+            found["encoder"] = self.encoder
+        if self.catalogue is not None:
+            found["catalog"] = list(self.catalogue)
+        if self.catalogue_shipped is not None:
+            found["shipped"] = self.catalogue_shipped
+        return found
 
-_TOP_KEYS = {"pipeline", "stages", "serve", "limits"}
+    def encoder_for(self, stage: str) -> str | None:
+        """The encoder a stage uses: its own option, else ``[encoder]`` (None: the default)."""
+        value = self.options_for(stage).get("encoder", self.encoder)
+        return None if value is None else str(value)
+
+    def catalogue_options(self, stage: str = "narratives.v1") -> dict[str, Any]:
+        """``catalog``/``shipped`` as the matcher sees them: its options over ``[catalogue]``."""
+        own = self.options_for(stage)
+        shared = {k: v for k, v in self.resources().items() if k in ("catalog", "shipped")}
+        return shared | {k: own[k] for k in ("catalog", "shipped") if k in own}
+
+    def store(self, explicit: str | None = None) -> str:
+        """The store to open: an explicit one, else $NARRATRACE_DB, else [store] url, else narratrace.db."""
+        return explicit or environ("NARRATRACE_DB") or self.store_url or DEFAULT_STORE
+
+
+DEFAULT_STORE = "narratrace.db"
+_TOP_KEYS = {"pipeline", "stages", "serve", "limits", "encoder", "catalogue", "store"}
 _SERVE_KEYS = {"token", "threads"}
 
 
@@ -83,7 +154,7 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     Any mistake is a ``ConfigError`` naming the section and key, never a traceback: the
     CLI turns it into a usage error (exit 2) before anything is read.
     """
-    path = path or os.environ.get("NARRATRACE_CONFIG")
+    path = path or environ("NARRATRACE_CONFIG")
     data: dict[str, Any] = {}
     if path:
         p = Path(path)
@@ -134,7 +205,35 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     token = serve.get("token")
     if token is not None and not isinstance(token, str):
         raise ConfigError("[serve] token must be a string")
-    kwargs["token"] = os.environ.get("NARRATRACE_TOKEN") or token
+    kwargs["token"] = environ("NARRATRACE_TOKEN") or token
     if "threads" in serve:
         kwargs["request_threads"] = _int("serve", "threads", serve["threads"], 1, 256)
+    kwargs.update(_shared_sections(data))
     return Settings(**kwargs)
+
+
+def _shared_sections(data: dict[str, Any]) -> dict[str, Any]:
+    """[encoder], [catalogue] and [store], checked."""
+    encoder, catalogue, store = _table(data, "encoder"), _table(data, "catalogue"), _table(data, "store")
+    for name, table, keys in (("encoder", encoder, {"spec"}), ("catalogue", catalogue, {"folders", "shipped"}),
+                              ("store", store, {"url"})):
+        bad = set(table) - keys
+        if bad:
+            raise ConfigError(f"unknown key(s) in [{name}]: {sorted(bad)}; known: {sorted(keys)}")
+    kwargs: dict[str, Any] = {}
+    for section, table, key, target in (("encoder", encoder, "spec", "encoder"), ("store", store, "url", "store_url")):
+        if key in table:
+            if not isinstance(table[key], str) or not table[key].strip():
+                raise ConfigError(f"[{section}] {key} must be a non-empty string, not {table[key]!r}")
+            kwargs[target] = table[key]
+    if "folders" in catalogue:
+        folders = catalogue["folders"]
+        folders = [folders] if isinstance(folders, str) else folders
+        if not isinstance(folders, list) or not all(isinstance(f, str) for f in folders):
+            raise ConfigError(f"[catalogue] folders must be a folder or a list of folders, not {folders!r}")
+        kwargs["catalogue"] = tuple(folders)
+    if "shipped" in catalogue:
+        if not isinstance(catalogue["shipped"], bool):
+            raise ConfigError(f"[catalogue] shipped must be true or false, not {catalogue['shipped']!r}")
+        kwargs["catalogue_shipped"] = catalogue["shipped"]
+    return kwargs

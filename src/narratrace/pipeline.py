@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import inspect
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -54,19 +55,32 @@ _STAGE_CACHE: dict[str, _Stages] = {}
 def _stages(settings: Settings) -> _Stages:
     key = repr(settings)
     if key not in _STAGE_CACHE:
-        cleaner_opts = {"max_article_chars": settings.max_article_chars, **settings.options_for(settings.cleaner)}
+        cleaner_opts = {"max_article_chars": settings.max_article_chars,
+                        **stage_options(settings, "cleaner", settings.cleaner)}
         _STAGE_CACHE[key] = _Stages(
             cleaner=create("cleaner", settings.cleaner, **cleaner_opts),
-            analysers=tuple(create("analyser", n, **settings.options_for(n)) for n in settings.analysers),
+            analysers=tuple(create("analyser", n, **stage_options(settings, "analyser", n))
+                            for n in settings.analysers),
             preparers=_preparers(settings),
         )
     return _STAGE_CACHE[key]
 
 
+def stage_options(settings: Settings, role: str, name: str) -> dict[str, Any]:
+    """A stage's options, plus the shared resources (``[encoder]``, ``[catalogue]``) its factory
+    takes by name and its own options leave unset."""
+    options = settings.options_for(name)
+    shared = settings.resources()
+    if shared:
+        params = inspect.signature(resolve(role, name)).parameters
+        options = {k: v for k, v in shared.items() if k in params} | options
+    return options
+
+
 def _preparers(settings: Settings) -> tuple[tuple[str, Any], ...]:
     out = []
     for name in settings.corpus:
-        stage = create("corpus", name, **settings.options_for(name))
+        stage = create("corpus", name, **stage_options(settings, "corpus", name))
         if callable(getattr(stage, "prepare", None)) and callable(getattr(stage, "keep", None)):
             out.append((name, stage))
     return tuple(out)
@@ -191,7 +205,7 @@ def check_settings(settings: Settings) -> None:
                               f"known: {', '.join(known)}")
     for name in settings.corpus:
         try:
-            stage = create("corpus", name, **settings.options_for(name))
+            stage = create("corpus", name, **stage_options(settings, "corpus", name))
             check = getattr(stage, "check", None)
             if callable(check):
                 check()
@@ -385,7 +399,7 @@ def run_corpus_stages(
                 continue
             if progress:
                 progress(f"corpus:{name}", 0, len(ids))
-            stage: CorpusStage = create("corpus", name, **settings.options_for(name))
+            stage: CorpusStage = create("corpus", name, **stage_options(settings, "corpus", name))
             clock = time.perf_counter()
             try:
                 stage.update(store, ids)

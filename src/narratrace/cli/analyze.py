@@ -22,13 +22,8 @@ from ..config import ConfigError
 from ..executors import SchedulerError
 from ..pipeline import RunSummary, analyze
 from ..stages import UnknownStageError
-from .common import EXIT_OK, EXIT_REJECTED, checked_settings, db_option, open_db
+from .common import EXIT_OK, EXIT_REJECTED, checked_settings, config_option, db_option, open_db
 from .terminal import one_line
-
-config_option = click.option(
-    "--config", "config_path", type=click.Path(dir_okay=False), default=None,
-    help="TOML configuration file (default: $NARRATRACE_CONFIG, else built-in defaults).",
-)
 
 
 def print_summary(summary: RunSummary, console: Console, show_all: bool = False) -> None:

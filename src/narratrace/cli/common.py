@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ..config import ConfigError, Settings, load_settings
+from ..config import DEFAULT_STORE, ConfigError, Settings, environ, load_settings
 from ..store import Store, StoreError, open_store
 
 EXIT_OK = 0
@@ -19,13 +19,34 @@ EXIT_USAGE = 2
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-DEFAULT_DB = "narratrace.db"
+DEFAULT_DB = DEFAULT_STORE
+
+
+
+def _resolve_db(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    """--db, else $NARRATRACE_DB, else the configuration's [store] url, else narratrace.db."""
+    if value:
+        return value
+    config = ctx.params.get("config_path") or environ("NARRATRACE_CONFIG")
+    try:
+        settings = load_settings(config) if config else Settings()
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    return settings.store()
+
 
 db_option = click.option(
     "--db",
-    default=lambda: os.environ.get("NARRATRACE_DB", DEFAULT_DB),
-    show_default="narratrace.db or $NARRATRACE_DB",
+    default=None,
+    callback=_resolve_db,
+    show_default="$NARRATRACE_DB, else [store] url, else narratrace.db",
     help="SQLite file or SQLAlchemy URL (postgresql+psycopg://user@host/db).",
+)
+
+# The one --config of every command that reads the configuration (eager: --db may come from it).
+config_option = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False), default=None, is_eager=True,
+    help="TOML configuration file (default: $NARRATRACE_CONFIG, else built-in defaults).",
 )
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import click
 from click.core import ParameterSource
 
-from ..config import ConfigError, load_settings
+from ..config import ConfigError, environ, load_settings
 from ..narratives.catalogue import (
     Catalogue,
     CatalogueError,
@@ -24,33 +23,26 @@ from ..narratives.catalogue import (
     write_narrative,
 )
 from ..narratives.views import ranked
-from .common import EXIT_OK, EXIT_REJECTED, db_option, handle_broken_pipe, open_db
+from .common import EXIT_OK, EXIT_REJECTED, config_option, db_option, handle_broken_pipe, open_db
 
 catalog_option = click.option(
     "--catalog",
     "catalog",
-    default=lambda: os.environ.get("NARRATRACE_CATALOG"),
+    default=lambda: environ("NARRATRACE_CATALOG"),
     show_default="$NARRATRACE_CATALOG",
     help="Your catalogue folder, layered on top of the shipped narratives.",
 )
 
 
-config_option = click.option(
-    "--config", "config_path", type=click.Path(dir_okay=False), default=None,
-    help='Read the catalogue as analyze does: [stages."narratives.v1"] catalog and shipped '
-    "(default: $NARRATRACE_CONFIG). --catalog, when given, wins.",
-)
-
-
 def _catalogue(catalog: str | None, config_path: str | None = None) -> Catalogue:
-    """Explicit --catalog, else the narratives stage's configuration, else $NARRATRACE_CATALOG."""
+    """Explicit --catalog, else the configuration's catalogue (as analyze reads it), else $NARRATRACE_CATALOG."""
     explicit = click.get_current_context().get_parameter_source("catalog") not in (
         ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP, None)
     if catalog and explicit:
         cat = load_catalogue([catalog])
     else:
         try:
-            options = load_settings(config_path).options_for("narratives.v1")
+            options = load_settings(config_path).catalogue_options()
         except ConfigError as exc:
             raise click.UsageError(str(exc)) from None
         cat = CatalogueSource.from_options(options).load()

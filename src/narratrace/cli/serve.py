@@ -6,7 +6,7 @@ import os
 
 import click
 
-from .common import checked_settings, db_option, open_db
+from .common import checked_settings, config_option, db_option, open_db
 
 
 @click.command("serve")
@@ -25,7 +25,7 @@ from .common import checked_settings, db_option, open_db
     type=click.IntRange(1, 64),
     help="Server processes; one per core serves more analysts at once.",
 )
-@click.option("--config", "config_path", default=None, help="TOML configuration (token in [serve]).")
+@config_option
 @click.option(
     "--log-level",
     default="warning",

@@ -20,15 +20,14 @@ from ..watch import (
     parse_every,
     watch,
 )
-from .common import EXIT_OK, EXIT_REJECTED, checked_settings, db_option, open_db
+from .common import EXIT_OK, EXIT_REJECTED, checked_settings, config_option, db_option, open_db
 from .terminal import one_line
 
 
 @click.command("watch")
 @click.argument("sources", nargs=-1, required=True)
 @db_option
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
-              help="TOML configuration file (default: $NARRATRACE_CONFIG, else built-in defaults).")
+@config_option
 @click.option("--every", default="10m", show_default=True, help="Polling interval: 30s, 10m, 1h.")
 @click.option("--once", is_flag=True, help="Poll once and exit.")
 @click.option("--narrative", "narratives", multiple=True, help="Track only these narrative ids (repeat).")
@@ -77,7 +76,7 @@ def watch_command(sources: tuple[str, ...], db: str, config_path: str | None, ev
         net=NetPolicy(timeout=timeout, max_bytes=max_bytes, allow_private=allow_private),
     )
     store = open_db(db)
-    known = {n.id for n in CatalogueSource.from_options(settings.options_for("narratives.v1")).load().narratives}
+    known = {n.id for n in CatalogueSource.from_options(settings.catalogue_options()).load().narratives}
     for nid in narratives:
         if nid not in known:
             click.echo(f"warning: --narrative {one_line(nid)!r} is not in the catalogue: it will never alert",

@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from ..config import environ
+
 SHIPPED_DIR = Path(__file__).with_name("data") / "narratives"
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
 MAX_FILE_BYTES = 256 * 1024
@@ -150,7 +152,7 @@ def _files(folder: Path) -> list[Path]:
 
 
 def default_user_dir() -> Path | None:
-    env = os.environ.get("NARRATRACE_CATALOG")
+    env = environ("NARRATRACE_CATALOG")
     return Path(env) if env else None
 
 

@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 import yaml
 
+from ..config import environ
 from ..embed import Encoder, memo
 from ..records import Article, NarrativeMatch, Span
 from .catalogue import Catalogue
@@ -125,7 +126,7 @@ def _phrase_key(phrase: str) -> str:
 
 
 def _cache_dir() -> Path:
-    env = os.environ.get("NARRATRACE_CACHE")
+    env = environ("NARRATRACE_CACHE")
     if env:
         return Path(env)
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "narratrace"

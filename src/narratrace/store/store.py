@@ -11,7 +11,6 @@ over one held connection, for a web request that asks several questions.
 from __future__ import annotations
 
 import fcntl
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +24,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError
 
+from ..config import environ
 from .articles import Articles
 from .base import Db, StoreError, advisory_key
 from .entities import Entities
@@ -161,7 +161,7 @@ class Store:
         if self.url.get_backend_name() == "sqlite" and self.url.database not in (None, "", ":memory:"):
             base = Path(self.url.database or ".")
             return base.with_name(f"{base.name}.{name}")
-        root = Path(os.environ.get("NARRATRACE_DATA", "."))
+        root = Path(environ("NARRATRACE_DATA") or ".")
         return root / f"{self.url.database or 'narratrace'}.{name}"
 
     def close(self) -> None:

@@ -275,9 +275,9 @@ def create_app(
         docs_url=None,  # Swagger UI loads scripts from a CDN: not under this CSP
         redoc_url=None,
     )
-    encoder = settings.options_for("stories.v1").get("encoder", DEFAULT_ENCODER)
-    search = SearchIndex(store, encoder=str(encoder))
-    catalogue = CatalogueSource.from_options(settings.options_for("narratives.v1"))
+    # search reads the vectors the stories stage stored: that stage's encoder ([encoder] or its override)
+    search = SearchIndex(store, encoder=settings.encoder_for("stories.v1") or DEFAULT_ENCODER)
+    catalogue = CatalogueSource.from_options(settings.catalogue_options())
     app.state.web = WebState(store=store, settings=settings, search=search, templates=_templates(),
                              catalogue=catalogue)
     _install_errors(app)

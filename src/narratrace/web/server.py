@@ -13,7 +13,7 @@ import os
 import threading
 from typing import Any
 
-from ..config import Settings, load_settings
+from ..config import Settings, environ, load_settings
 from ..store import Store
 
 log = logging.getLogger(__name__)
@@ -42,8 +42,11 @@ def app_factory() -> Any:
 
     one_blas_thread()
 
-    hosts = os.environ.get(HOSTS_ENV)
-    return _warm(create_app(os.environ[DB_ENV], load_settings(), allowed_hosts=hosts.split(",") if hosts else None))
+    hosts = environ(HOSTS_ENV)
+    db = environ(DB_ENV)
+    if db is None:
+        raise RuntimeError(f"${DB_ENV} is not set: start workers with `narratrace serve`")
+    return _warm(create_app(db, load_settings(), allowed_hosts=hosts.split(",") if hosts else None))
 
 
 def allowed_hosts(host: str) -> list[str] | None:
@@ -92,7 +95,7 @@ def serve(
         url = db.url.render_as_string(hide_password=False) if isinstance(db, Store) else db
         os.environ[DB_ENV] = url
         os.environ[HOSTS_ENV] = ",".join(allowed_hosts(host) or [])
-        if settings.token and not os.environ.get("NARRATRACE_TOKEN"):
+        if settings.token and not environ("NARRATRACE_TOKEN"):
             os.environ["NARRATRACE_TOKEN"] = settings.token
         uvicorn.run("narratrace.web.server:app_factory", factory=True, workers=workers, **common)
         return
