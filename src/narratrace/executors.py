@@ -8,6 +8,8 @@ the article sequence (and with it every derived id) does not depend on schedulin
 from __future__ import annotations
 
 import collections
+import os
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Protocol, TypeVar, cast
@@ -49,14 +51,29 @@ class PoolExecutor:
     def __init__(
         self, jobs: int, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()
     ) -> None:
+        from .workers import worker_initializer
+
         self.jobs = jobs
-        self._pool = ProcessPoolExecutor(max_workers=jobs, initializer=initializer, initargs=initargs)
+        self._pool = ProcessPoolExecutor(max_workers=jobs, initializer=worker_initializer,
+                                         initargs=(initializer, os.getpid(), *initargs))
 
     def imap(self, func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         return _ordered(lambda item: self._pool.submit(func, item), items, self.jobs * 8)
 
     def close(self) -> None:
+        """Wait for the workers, unless an exception (Ctrl+C, a crash) is on its way out: then
+        end them now, since their results will not be read (``close`` runs in a ``finally``)."""
+        if sys.exc_info()[1] is not None:
+            self.abort()
+            return
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def abort(self) -> None:
+        processes = list(getattr(self._pool, "_processes", {}).values())
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for proc in processes:
+            if proc.is_alive():
+                proc.kill()
 
 
 CONNECT_TIMEOUT = "10s"

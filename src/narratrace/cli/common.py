@@ -16,6 +16,8 @@ from ..store import Store, StoreError, open_store
 EXIT_OK = 0
 EXIT_REJECTED = 1
 EXIT_USAGE = 2
+EXIT_CRASH = 70  # EX_SOFTWARE of sysexits.h: a bug or a failing machine, not bad input
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl+C
 
 F = TypeVar("F", bound=Callable[..., Any])
 
