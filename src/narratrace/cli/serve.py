@@ -40,8 +40,12 @@ def serve_command(db: str, host: str, port: int, workers: int, config_path: str 
     $NARRATRACE_TOKEN or the [serve] section of the configuration.
     """
     from ..web import serve
+    from ..web.server import check_port
 
     settings = checked_settings(config_path)
+    problem = check_port(host, port)
+    if problem:
+        raise click.UsageError(f"{problem}; is another server running there? Pick another --port")
     if "://" not in db and not os.path.exists(db):  # a typo must not look like an empty corpus
         click.echo(f"narratrace: no database at {db!r}: serving a new, empty one "
                    "(analyses posted to it are stored there)", err=True)

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..config import Settings, environ, load_settings
 from ..store import Store
+from .limits import uvicorn_options
 
 log = logging.getLogger(__name__)
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -66,6 +67,20 @@ def _warm(app: Any) -> Any:
     return app
 
 
+def check_port(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be bound, or None: asked before saying "serving ..."."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    return None
+
+
 def serve(
     db: str | Store,
     settings: Settings,
@@ -90,6 +105,7 @@ def serve(
         "access_log": False,
         "proxy_headers": False,
         "server_header": False,
+        **uvicorn_options(),  # request line and headers bounded (web/limits.py)
     }
     if workers > 1:
         url = db.url.render_as_string(hide_password=False) if isinstance(db, Store) else db
