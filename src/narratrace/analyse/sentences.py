@@ -77,7 +77,12 @@ _ABBREV = frozenset(
         "rep",
     ]
 )
-_BOUNDARY = re.compile(r"[.!?…]+[\"'»”’)]*\s+(?=[\"'«“‘(]?\s?[A-ZÀ-ÖØ-Þ0-9])|\n\s*\n|\n(?=\s*[«“\"-–—•*])")
+# what may open the next sentence: a capital of a cased script (Latin, Greek, Cyrillic),
+# a digit, or any Arabic letter (the script has no case)
+_NEXT = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĘĚĞĠĢĤĦĨĪĮİĶĹĻĽĿŁŃŅŇŌŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽΑ-ΩА-ЯЁЄІЇ\u0621-\u064a0-9"
+_BOUNDARY = re.compile(
+    rf"[.!?…؟]+[\"'»”’)]*\s+(?=[\"'«“‘„(]?\s?[{_NEXT}])|\n\s*\n|\n(?=\s*[«“\"-–—•*])"
+)
 _LINE = re.compile(r"\n")
 
 

@@ -43,6 +43,7 @@ from .normalise import (
     name_key,
     name_words,
     strip_title,
+    titled_before,
     token_key,
     word_keys,
 )
@@ -259,11 +260,21 @@ def _merge(gaz: list[Mention], ner: list[Mention], text: str) -> list[Mention]:
             and m.label not in UNRESOLVED_TYPES
             and joined[-1].label not in UNRESOLVED_TYPES
             and text[m.start].isupper()
+            and _same_name(joined[-1], m, text)
         ):
             prev = joined.pop()
             m = Mention(prev.start, m.end, prev.label if prev.label != "MISC" else m.label, "ner")
         joined.append(m)
     return sorted([*taken, *joined], key=lambda m: m.start)
+
+
+def _same_name(a: Mention, b: Mention, text: str) -> bool:
+    """Two adjacent tagged pieces are one name when the tagger agrees on the type, or when
+    both are single words ("Viktor" PER + "Kupchishin" LOC); a place then a person
+    ("Kakhovka district | Pavel Filipchuk") stay two."""
+    if a.label == b.label or "MISC" in (a.label, b.label):
+        return True
+    return " " not in text[a.start : a.end] and " " not in text[b.start : b.end]
 
 
 class _Groups:
@@ -292,6 +303,7 @@ def resolve(text: str, mentions: Sequence[Mention], table: AliasTable, fuzzy: bo
         span = clean_span(text, m.start, m.end, m.label)
         if span is not None:
             titled = span[0] > m.start and strip_title(text[m.start : span[1]]) == text[span[0] : span[1]]
+            titled = titled or (m.label in {"LOC", "MISC", "ORG"} and titled_before(text, span[0]))
             label = "PER" if titled and len(text[span[0] : span[1]].split()) >= 2 else m.label
             rest.append(Mention(span[0], span[1], label, m.source))
     merged = _merge(gaz, rest, text)
@@ -340,6 +352,8 @@ def resolve(text: str, mentions: Sequence[Mention], table: AliasTable, fuzzy: bo
         votes = Counter(merged[j].label for j in members[root])
         label = votes.most_common(1)[0][0] if votes[merged[rep].label] < max(votes.values()) else merged[rep].label
         label = "LOC" if looks_like_place(surfaces[rep]) else "ORG" if looks_like_group(surfaces[rep]) else label
+        if merged[rep].label == "PER" and titled_before(text, merged[rep].start):
+            label = "PER"  # a title before the fullest name outweighs the tagger's votes on the surname
         rep_name = strip_title(surfaces[rep]) if label == "PER" else surfaces[rep]
         cid = "n:" + (name_key(rep_name) or keys[rep])
         out.append(Entity(surface, label, cid, rep_name, m.start, m.end))

@@ -1,4 +1,5 @@
-"""Finding name mentions: spaCy NER for English and French, a rule fallback elsewhere.
+"""Finding name mentions: spaCy NER for English and French, slovnet for Russian, a rule
+fallback elsewhere.
 
 The spaCy pipelines are loaded once per process (lazily, on first use) with every
 component but ``ner`` excluded: the small models' NER has its own embedding layer, so
@@ -93,9 +94,15 @@ def _chunks(text: str) -> Iterator[tuple[int, str]]:
 def ner_mentions(text: str, lang: str | None) -> list[Mention]:
     """Named-entity mentions found by the statistical model, or by rule without one."""
     text = text[:MAX_TEXT_CHARS]
+    if lang == "ru":
+        from . import ner_ru
+
+        tagger = ner_ru.load()
+        if tagger is not None:
+            return [Mention(a, b, LABELS.get(label, "MISC"), "ner") for a, b, label in ner_ru.spans(tagger, text)]
     nlp = load_model(lang or "")
     if nlp is None:
-        return rule_mentions(text)
+        return rule_mentions(text, lang)
     out: list[Mention] = []
     for offset, chunk in _chunks(text):
         doc = nlp(chunk)
@@ -123,14 +130,34 @@ def _cap_sequence() -> Any:
 _SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\s*)$")
 
 
-def rule_mentions(text: str) -> list[Mention]:
+# German capitalises every noun: a capitalised word after an article is a noun, not a name
+_DE_ARTICLES = frozenset(
+    [
+        "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines", "kein",
+        "keine", "diese", "dieser", "dieses", "jeder", "jede",
+    ]
+)
+
+
+def rule_mentions(text: str, lang: str | None = None) -> list[Mention]:
     """Capitalised word sequences not at a sentence start (the fallback for other languages)."""
     out: list[Mention] = []
     for m in _cap_sequence().finditer(text[:MAX_TEXT_CHARS]):
         start, end = m.span()
         words = m.group(0).split()
+        if lang == "de":
+            while words and (words[0].lower() in _DE_ARTICLES or _after_article(text, start)):
+                start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
+                words = words[1:]  # "der Sprecher Jonas Weber" -> "Jonas Weber"; "Die Armee" -> nothing
+            if not words:
+                continue
         at_start = bool(_SENTENCE_START.search(text[max(0, start - 3) : start])) or start == 0
         if at_start and len(words) == 1:
             continue  # an ordinary word capitalised because it opens the sentence
         out.append(Mention(start, end, "MISC", "rule"))
     return out
+
+
+def _after_article(text: str, start: int) -> bool:
+    before = text[max(0, start - 12) : start].split()
+    return bool(before) and before[-1].lower() in _DE_ARTICLES

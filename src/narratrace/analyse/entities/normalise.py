@@ -57,6 +57,7 @@ class NameRules:
     leading_drop: frozenset[str]
     designators: frozenset[str]
     titles: frozenset[str]
+    person_titles: frozenset[str]
     word_variants: dict[str, str]
     word_translations: dict[str, str]
     place_words: frozenset[str]
@@ -79,6 +80,7 @@ def rules() -> NameRules:
         leading_drop=words("leading_drop"),
         designators=words("designators"),
         titles=words("titles"),
+        person_titles=words("person_titles"),
         word_variants=variants,
         word_translations={str(k): str(v) for k, v in data["word_translations"].items()},
         place_words=words("place_words"),
@@ -193,6 +195,15 @@ def word_keys(name: str) -> list[str]:
 def initials(name: str) -> str:
     """Initials of the content words: "Hayat Tahrir al-Sham" -> "hts"."""
     return "".join(w[0] for w in name_words(name) if w and w[0].isalpha())
+
+
+def titled_before(text: str, start: int) -> bool:
+    """Does a person's title stand right before ``start`` ("le major-général |Viktor ...")?"""
+    words = text[max(0, start - 40) : start].split()
+    if not words or text[start - 1 : start] not in (" ", "\u00a0"):
+        return False
+    last = words[-1].strip(".,").lower()
+    return last in rules().person_titles or ascii_fold(last) in rules().person_titles
 
 
 def strip_title(name: str) -> str:
