@@ -6,6 +6,13 @@ Built from what the pipeline stored per article: ``story_id`` (stories stage),
 or "Source : Sputnik News"). Text evidence and text comparison complement each other:
 a credit line names an origin that may not be in the corpus, a relation links two
 stored articles that name nobody.
+
+"First published" is decided on explicit dates first (input, feed, page metadata,
+dateline): a date estimated from the text ("vendredi" after "27 mars 2019") only counts
+when no article of the story has an explicit one, and is marked ``estimated``. Articles of
+the same day, or whose copy carries the earlier date, are ordered by the copy relation:
+a source comes before its copies and translations. Every date carries its
+``published_source``.
 """
 
 from __future__ import annotations
@@ -31,6 +38,49 @@ def story_articles(store: Store, story_id: str) -> list[Article]:
     with store.engine.connect() as conn:
         ids = list(conn.execute(query).scalars())
     return store.articles.get_many(ids)
+
+
+def _parents(article: Article, ids: set[str]) -> set[str]:
+    """The story's articles this one copies or translates."""
+    out = {r.article_id for r in article.relations if r.article_id in ids}
+    if article.duplicate_of in ids:
+        out.add(article.duplicate_of or "")
+    return out - {article.id}
+
+
+def chronology(articles: list[Article]) -> list[Article]:
+    """Articles by date (partial dates compare by their prefix), undated last; on the same
+    date a source before its copies, then arrival order."""
+    ids = {a.id for a in articles}
+    by_id = {a.id: a for a in articles}
+
+    def depth(a: Article, seen: frozenset[str] = frozenset()) -> int:
+        ups = [by_id[p] for p in _parents(a, ids) if p not in seen]
+        return 1 + max((depth(u, seen | {a.id}) for u in ups), default=-1) if ups else 0
+
+    order = {a.id: i for i, a in enumerate(articles)}
+    return sorted(articles, key=lambda a: (a.published is None, a.published or "", depth(a), order[a.id]))
+
+
+def estimated(article: Article) -> bool:
+    return article.published is not None and article.published_source == "text"
+
+
+def first_published(articles: list[Article]) -> Article:
+    """The first publisher: the earliest explicitly dated article (an estimate only when no
+    article has an explicit date), then up the copy relation to the source it copies."""
+    ordered = chronology(articles)
+    explicit = [a for a in ordered if a.published is not None and not estimated(a)]
+    first = explicit[0] if explicit else ordered[0]
+    ids = {a.id for a in articles}
+    by_id = {a.id: a for a in articles}
+    seen = {first.id}
+    while True:
+        ups = sorted((by_id[p] for p in _parents(first, ids) if p not in seen), key=ordered.index)
+        if not ups:
+            return first
+        first = ups[0]
+        seen.add(first.id)
 
 
 def _names(article: Article) -> dict[str, str]:
@@ -59,6 +109,8 @@ def provenance(store: Store, story_id: str) -> dict[str, Any] | None:
     articles = story_articles(store, story_id)
     if not articles:
         return None
+    articles = chronology(articles)
+    first = first_published(articles)
     by_id = {a.id: a for a in articles}
     speakers: Counter[str] = Counter()
     quote_total: Counter[str] = Counter()
@@ -110,6 +162,8 @@ def provenance(store: Store, story_id: str) -> dict[str, Any] | None:
             {
                 "article_id": art.id,
                 "published": art.published,
+                "published_source": art.published_source,
+                "estimated": estimated(art),
                 "outlet": art.outlet,
                 "lang": art.lang,
                 "title": art.title,
@@ -134,9 +188,11 @@ def provenance(store: Store, story_id: str) -> dict[str, Any] | None:
         "story_id": story_id,
         "articles": len(articles),
         "first_published": {
-            "article_id": articles[0].id,
-            "outlet": articles[0].outlet,
-            "published": articles[0].published,
+            "article_id": first.id,
+            "outlet": first.outlet,
+            "published": first.published,
+            "published_source": first.published_source,
+            "estimated": estimated(first),
         },
         "first_said_by": [
             {

@@ -49,3 +49,25 @@ def test_no_day_precise_anchor_means_no_date() -> None:
 
 def test_impossible_dates_are_ignored() -> None:
     assert estimate_published("On 31 February 2019 nothing happened; on 2 March 2019 it did.") == "2019-03-02"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Об этом сообщили 7 марта 2022 года в Москве.",
+        "Em 7 de março de 2022, o governo anunciou o plano.",
+        "Il 7 marzo 2022 il ministro ha parlato.",
+        "Dnia 7 marca 2022 r. rząd ogłosił decyzję.",
+        "في 7 مارس 2022 قال الوزير",
+        "Am 7. März 2022 sagte der Sprecher.",
+    ],
+)
+def test_day_dates_in_every_supported_language(text: str) -> None:
+
+    assert estimate_published(text) == "2022-03-07"
+
+
+def test_russian_weekday_needs_a_dated_anchor() -> None:
+
+    assert estimate_published("В пятницу военные сообщили об ударе.") is None
+    assert estimate_published("Удар нанесли 7 марта 2022 года, в пятницу сообщили о жертвах.") == "2022-03-11"

@@ -10,10 +10,22 @@ import click
 from .common import EXIT_USAGE, db_option, handle_broken_pipe, open_db
 
 
+def _date(item: dict) -> str:  # type: ignore[type-arg]
+    """A date with where it came from; an estimate from the text says so."""
+    if not item.get("published"):
+        return "undated"
+    if item.get("estimated"):
+        return f"{item['published']} (estimated)"
+    src = item.get("published_source")
+    return f"{item['published']} ({src})" if src else str(item["published"])
+
+
 def _render(p: dict) -> str:  # type: ignore[type-arg]
     lines = [f"Story {p['story_id']}: {p['articles']} article(s)"]
     fp = p["first_published"]
-    lines.append(f"First published: {fp['published'] or 'undated'} {fp['outlet'] or '-'} ({fp['article_id']})")
+    lines.append(
+        f"First published: {_date(fp)} {fp['outlet'] or '-'} ({fp['article_id']})"
+    )
     if p["first_said_by"]:
         said = ", ".join(f"{s['source']} ({s['articles']} article(s))" for s in p["first_said_by"])
         lines.append(f"First said by: {said}")
@@ -33,7 +45,7 @@ def _render(p: dict) -> str:  # type: ignore[type-arg]
         for fc in t.get("factchecks", [])[:3]:
             extra.append(f"fact-checked {fc['verdict'] or '?'} ({fc['factcheck_id']})")
         lines.append(
-            f"  {t['published'] or 'undated':<10} {t['lang'] or '--':<3} {(t['outlet'] or '-')[:24]:<24} "
+            f"  {_date(t):<22} {t['lang'] or '--':<3} {(t['outlet'] or '-')[:24]:<24} "
             f"{t['article_id'][:12]:<12} {t['role']:<13} {'; '.join(extra)}"
         )
     return "\n".join(lines)
