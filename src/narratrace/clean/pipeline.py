@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from ..identity import article_id, content_hash
 from ..records import Article, RawItem, Rejection
+from .budget import MAX_DEPTH, nesting_depth, strip_long_tags
 from .html import extract_html
 from .rules import load_rules
 from .text import TextCleaner, normalise
@@ -38,6 +40,16 @@ class RuleCleaner:
         self.max_chars = max_article_chars
 
     def __call__(self, item: RawItem) -> Article | Rejection:
+        pre_warnings: list[str] = []
+        h = content_hash(item)  # of the input as read: a re-run finds it stored
+        if item.html:  # hostile markup made linear before any parser or size limit sees it
+            page, cut = strip_long_tags(item.html)
+            if cut:
+                item = dataclasses.replace(item, html=page)
+                pre_warnings.append(f"oversized_tags_stripped:{cut}")
+            if nesting_depth(page) > MAX_DEPTH:
+                return Rejection(item.source, "too_deep", f"{self._where(item)}: HTML elements nested more "
+                                 f"than {MAX_DEPTH} deep; no real article is built like that")
         raw = item.html or item.text or ""
         if len(raw) > self.max_chars * 5 or len(item.text or "") > self.max_chars:
             return Rejection(
@@ -46,8 +58,7 @@ class RuleCleaner:
                 f"{self._where(item)}: {len(raw):,} characters is over the limit of "
                 f"{self.max_chars:,} for one article; raise [limits] max_article_chars if it is real",
             )
-        h = content_hash(item)
-        warnings: list[str] = list(item.warnings)
+        warnings: list[str] = list(item.warnings) + pre_warnings
         published, published_source = item.date, "input" if item.date else None
         outlet, title = item.outlet, item.title
         # a reader's author field (a feed's dc:creator), once RawItem carries one
