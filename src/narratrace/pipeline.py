@@ -13,6 +13,7 @@ from __future__ import annotations
 import collections
 import functools
 import inspect
+import itertools
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -26,6 +27,7 @@ from .executors import DaskExecutor, Executor, InlineExecutor, PoolExecutor
 from .identity import content_hash
 from .ingest import read_inputs
 from .ingest.walk import Skipped
+from .ingest.web import Robots, WebOptions, is_url, read_urls
 from .records import Article, RawItem, Rejection, SourceRef
 from .runs import ALREADY_STORED, DUPLICATE, REJECTED, SKIPPED, STORED, ItemOutcome, Run, RunSummary
 from .runtime import one_blas_thread
@@ -223,12 +225,23 @@ def analyze(
     jobs: int | None = None,
     scheduler: str | None = None,
     progress: ProgressCallback | None = None,
+    web: WebOptions | None = None,
 ) -> RunSummary:
-    """Analyse files and folders into the store; returns what happened to every input."""
+    """Analyse files, folders and http(s) URLs into the store; returns what happened to every input.
+
+    URLs are fetched by the hardened fetcher (``ingest/web.py``), robots.txt honoured unless
+    ``web.obey_robots`` is off, and each response archived in ``store.evidence``.
+    """
     settings = settings or Settings()
     check_settings(settings)
     store = open_store(db) if isinstance(db, str) else db
-    items = read_inputs(list(paths), max_file_bytes=settings.max_file_bytes)
+    urls = [str(p) for p in paths if is_url(str(p))]
+    files = [str(p) for p in paths if not is_url(str(p))]
+    items: Iterable[RawItem | Rejection | Skipped] = read_inputs(files, max_file_bytes=settings.max_file_bytes)
+    if urls:
+        web = web or WebOptions()
+        items = itertools.chain(items, read_urls(urls, web.policy, store.evidence.put,
+                                                 Robots(web.policy, obey=web.obey_robots)))
     return run_items(items, store, settings, "analyze", [str(p) for p in paths], jobs=jobs, scheduler=scheduler,
                      progress=progress)
 

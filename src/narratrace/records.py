@@ -218,3 +218,27 @@ def article_from_dict(data: dict[str, Any]) -> Article:
         else:
             kwargs[key] = value
     return Article(**kwargs)
+
+
+@dataclass(frozen=True)
+class RawCopy:
+    """The bytes an article was read from, as fetched or pasted: evidence of what the page said.
+
+    ``sha256`` is of ``body``; ``content_hash`` is the item's (``identity.content_hash``),
+    which is also the article's, so the copy is found from the article. ``url``/``final_url``
+    and ``status`` are None for pasted text.
+    """
+
+    sha256: str
+    content_hash: str
+    body: bytes
+    fetched_at: str  # ISO 8601, UTC
+    url: str | None = None
+    final_url: str | None = None
+    status: int | None = None
+    content_type: str | None = None
+
+    def meta(self) -> dict[str, object]:
+        """Everything but the bytes (what an export or a page shows)."""
+        return {"sha256": self.sha256, "url": self.url, "final_url": self.final_url, "status": self.status,
+                "content_type": self.content_type, "fetched_at": self.fetched_at, "size": len(self.body)}

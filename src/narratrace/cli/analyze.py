@@ -20,8 +20,10 @@ from rich.text import Text
 
 from ..config import ConfigError
 from ..executors import SchedulerError
+from ..ingest.web import WebOptions
 from ..pipeline import RunSummary, analyze
 from ..stages import UnknownStageError
+from ..watch.net import NetPolicy
 from .common import EXIT_OK, EXIT_REJECTED, checked_settings, config_option, db_option, open_db
 from .terminal import one_line
 
@@ -64,17 +66,28 @@ def print_summary(summary: RunSummary, console: Console, show_all: bool = False)
 @click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786) to run on a cluster.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
 @click.option("-v", "--verbose", is_flag=True, help="List every rejected input, not only the first 20.")
+@click.option("--ignore-robots", is_flag=True, help="Fetch URLs even where robots.txt forbids it.")
+@click.option("--timeout", type=float, default=20.0, show_default=True, help="Seconds per network operation.")
+@click.option("--deadline", type=float, default=60.0, show_default=True,
+              help="Seconds for a whole fetch, redirects included.")
+@click.option("--max-bytes", type=int, default=10 * 1024 * 1024, show_default=True,
+              help="Largest page accepted (after decompression).")
 def analyze_command(
     paths: tuple[str, ...], db: str, config_path: str | None, jobs: int | None, scheduler: str | None,
-    progress: bool | None, verbose: bool,
+    progress: bool | None, verbose: bool, ignore_robots: bool, timeout: float, deadline: float, max_bytes: int,
 ) -> None:
-    """Ingest files and folders (.txt, .html, .jsonl, RSS/Atom) and run the whole pipeline.
+    """Ingest files, folders and http(s) URLs (.txt, .html, .jsonl, RSS/Atom) and run the whole pipeline.
+
+    A URL is fetched (robots.txt honoured unless --ignore-robots; redirects to private
+    addresses refused) and the bytes received are archived with their sha256, fetch
+    time, final URL and HTTP status (`export --with-raw`, the dashboard's article page).
 
     Re-running on the same inputs adds nothing twice; an interrupted run resumes.
     Exit codes: 0 all inputs processed, 1 some inputs rejected (each listed with its
-    reason), 2 usage or configuration error.
+    reason), 2 usage or configuration error, 70 a crash, 130 interrupted.
     """
     settings = checked_settings(config_path)
+    web = WebOptions(NetPolicy(timeout=timeout, deadline=deadline, max_bytes=max_bytes), obey_robots=not ignore_robots)
     store = open_db(db)
     console = Console(stderr=True)
     show = sys.stderr.isatty() if progress is None else progress
@@ -90,9 +103,10 @@ def analyze_command(
                     desc = "analysing" if event == "article" else event.replace("corpus:", "corpus stage ")
                     bar.update(task, completed=done, total=total, description=desc)
 
-                summary = analyze(list(paths), store, settings, jobs=jobs, scheduler=scheduler, progress=report)
+                summary = analyze(list(paths), store, settings, jobs=jobs, scheduler=scheduler, progress=report,
+                                  web=web)
         else:
-            summary = analyze(list(paths), store, settings, jobs=jobs, scheduler=scheduler)
+            summary = analyze(list(paths), store, settings, jobs=jobs, scheduler=scheduler, web=web)
     except (UnknownStageError, ConfigError, SchedulerError) as exc:
         raise click.UsageError(str(exc)) from None
     print_summary(summary, console, show_all=verbose)

@@ -234,3 +234,21 @@ claim_matches = Table(
     Index("ix_claim_matches_article", "article_id"),
     Index("ix_claim_matches_factcheck", "factcheck_id"),
 )
+
+# What was fetched (or pasted) for an article, byte for byte, so an analyst can prove what
+# the page said: keyed by the bytes' sha256 and the content hash of the item read from them
+# (``articles.content_hash``), so one archived page can back several items (a feed).
+evidence = Table(
+    "evidence",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("content_hash", String(64), primary_key=True),
+    Column("url", Text),
+    Column("final_url", Text),
+    Column("status", Integer),
+    Column("content_type", String(200)),
+    Column("fetched_at", String(40), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Index("ix_evidence_content_hash", "content_hash"),
+)

@@ -2,9 +2,9 @@
 
 ``store.articles``, ``store.stories``, ``store.entities``, ``store.narratives``,
 ``store.factchecks``, ``store.watch``, ``store.search`` (full text), ``store.vectors``,
-``store.sketches`` and ``store.runs`` are the only way the rest of narratrace reads or
-writes the database: no module outside ``store/`` imports SQLAlchemy or the schema
-(``tests/unit/test_architecture.py``). ``store.reading()`` gives the same namespaces
+``store.sketches``, ``store.evidence`` (archived raw copies) and ``store.runs`` are the
+only way the rest of narratrace reads or writes the database: no module outside ``store/``
+imports SQLAlchemy or the schema (``tests/unit/test_architecture.py``). ``store.reading()`` gives the same namespaces
 over one held connection, for a web request that asks several questions.
 """
 
@@ -28,6 +28,7 @@ from ..config import environ
 from .articles import Articles
 from .base import Db, StoreError, advisory_key
 from .entities import Entities
+from .evidence import Evidence
 from .factchecks import FactChecks
 from .narratives import Narratives
 from .runs import Runs
@@ -91,6 +92,7 @@ class Store:
         self.search = FullText(db)
         self.vectors = Vectors(db)
         self.sketches = Sketches(db)
+        self.evidence = Evidence(db)
 
     @property
     def engine(self) -> Engine:
