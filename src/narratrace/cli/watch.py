@@ -44,10 +44,16 @@ from .terminal import one_line
 @click.option("--max-bytes", type=int, default=10 * 1024 * 1024, show_default=True,
               help="Largest feed accepted.")
 @click.option("--allow-private", is_flag=True, help="Follow redirects to private/loopback addresses.")
+@click.option("--fetch-articles/--no-fetch-articles", default=True, show_default=True,
+              help="Fetch the page each feed item links to and analyse it instead of the feed's excerpt.")
+@click.option("--ignore-robots", is_flag=True, help="Fetch article pages even where robots.txt forbids it.")
+@click.option("--deadline", type=float, default=60.0, show_default=True,
+              help="Seconds for a whole fetch, redirects included.")
 def watch_command(sources: tuple[str, ...], db: str, config_path: str | None, every: str, once: bool,
                   narratives: tuple[str, ...], stances: tuple[str, ...], min_score: float, story_growth: int,
                   growth_hours: float, alerts_file: str | None, webhook: str | None, quiet: bool,
-                  timeout: float, max_bytes: int, allow_private: bool) -> None:
+                  timeout: float, max_bytes: int, allow_private: bool, fetch_articles: bool, ignore_robots: bool,
+                  deadline: float) -> None:
     """Poll RSS/Atom feeds (http/https URLs) and folders; alert on tracked narratives.
 
     State lives in the database: restarting neither repeats nor loses items or alerts.
@@ -73,7 +79,9 @@ def watch_command(sources: tuple[str, ...], db: str, config_path: str | None, ev
         min_score=min_score,
         story_growth=story_growth,
         growth_window=dt.timedelta(hours=growth_hours),
-        net=NetPolicy(timeout=timeout, max_bytes=max_bytes, allow_private=allow_private),
+        net=NetPolicy(timeout=timeout, max_bytes=max_bytes, allow_private=allow_private, deadline=deadline),
+        fetch_articles=fetch_articles,
+        obey_robots=not ignore_robots,
     )
     store = open_db(db)
     known = {n.id for n in CatalogueSource.from_options(settings.catalogue_options()).load().narratives}

@@ -236,19 +236,24 @@ claim_matches = Table(
 )
 
 # What was fetched (or pasted) for an article, byte for byte, so an analyst can prove what
-# the page said: keyed by the bytes' sha256 and the content hash of the item read from them
-# (``articles.content_hash``), so one archived page can back several items (a feed).
-evidence = Table(
-    "evidence",
+# the page said: each body once, by its sha256 (a feed backs all its items with one copy),
+# linked to the content hash of every item read from it (``articles.content_hash``).
+raw_copies = Table(
+    "raw_copies",
     metadata,
     Column("sha256", String(64), primary_key=True),
-    Column("content_hash", String(64), primary_key=True),
     Column("url", Text),
     Column("final_url", Text),
     Column("status", Integer),
     Column("content_type", String(200)),
-    Column("fetched_at", String(40), nullable=False),
+    Column("fetched_at", String(40), nullable=False),  # the first fetch of these bytes
     Column("size", Integer, nullable=False),
     Column("body", LargeBinary, nullable=False),
-    Index("ix_evidence_content_hash", "content_hash"),
+)
+
+raw_copy_items = Table(
+    "raw_copy_items",
+    metadata,
+    Column("content_hash", String(64), primary_key=True),
+    Column("sha256", String(64), ForeignKey("raw_copies.sha256"), primary_key=True),
 )

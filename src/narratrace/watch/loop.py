@@ -25,10 +25,10 @@ from ..identity import article_id, content_hash
 from ..ingest import read_inputs
 from ..ingest.feeds import read_feed
 from ..ingest.walk import Skipped
-from ..records import RawItem, Rejection, SourceRef
+from ..records import RawCopy, RawItem, Rejection, SourceRef
 from ..store import Store, schema
 from .alerts import Sink, deliver_pending, raise_alert
-from .net import FetchError, NetPolicy, fetch
+from .net import FetchError, NetPolicy, fetch_page
 
 MAX_SOURCE_KEY = 1000
 
@@ -54,6 +54,8 @@ class WatchOptions:
     story_growth: int = 3  # alert when a story gains this many articles within the window
     growth_window: dt.timedelta = dt.timedelta(hours=24)
     net: NetPolicy = field(default_factory=NetPolicy)
+    fetch_articles: bool = False  # fetch the page each feed item links to (the CLI's default is on)
+    obey_robots: bool = True  # robots.txt, for those pages
 
 
 def is_url(source: str) -> bool:
@@ -65,11 +67,22 @@ def _item_key(item: RawItem) -> str:
     return (key or content_hash(item))[:500]
 
 
-def read_source(source: str, policy: NetPolicy, max_file_bytes: int) -> list[RawItem | Rejection]:
-    """Current items of a feed URL or a folder/file. Raises FetchError for network problems."""
+def read_source(source: str, policy: NetPolicy, max_file_bytes: int,
+                keep: Callable[[RawCopy], None] | None = None) -> list[RawItem | Rejection]:
+    """Current items of a feed URL or a folder/file. Raises FetchError for network problems.
+
+    ``keep`` receives the feed as fetched, once per item it backs (the evidence of an item
+    whose linked page is not fetched)."""
     if is_url(source):
-        data, final = fetch(source, policy)
-        return list(read_feed(SourceRef(path=source, url=final), data))
+        from ..ingest.web import raw_copy  # ingest.web imports this package: import when used
+
+        got = fetch_page(source, policy)
+        items = list(read_feed(SourceRef(path=source, url=got.final_url), got.body))
+        if keep:
+            for item in items:
+                if isinstance(item, RawItem):
+                    keep(raw_copy(got, content_hash(item)))
+        return items
     if not Path(source).exists():
         raise FetchError(f"{source}: no such file or folder")
     return [x for x in read_inputs([source], max_file_bytes=max_file_bytes) if not isinstance(x, Skipped)]
@@ -78,9 +91,12 @@ def read_source(source: str, policy: NetPolicy, max_file_bytes: int) -> list[Raw
 MAX_PARALLEL_SOURCES = 8
 
 
-def _read_guarded(source: str, policy: NetPolicy, max_file_bytes: int) -> list[RawItem | Rejection] | str:
+Keep = Callable[[RawCopy], None] | None
+
+
+def _read_guarded(source: str, policy: NetPolicy, max_file_bytes: int, keep: Keep) -> list[RawItem | Rejection] | str:
     try:
-        return read_source(source, policy, max_file_bytes)
+        return read_source(source, policy, max_file_bytes, keep)
     except FetchError as exc:
         return str(exc)
     except Exception as exc:  # a parser bug on hostile input must not stop the other sources
@@ -88,7 +104,7 @@ def _read_guarded(source: str, policy: NetPolicy, max_file_bytes: int) -> list[R
 
 
 def fetch_all(
-    sources: Sequence[str], policy: NetPolicy, max_file_bytes: int
+    sources: Sequence[str], policy: NetPolicy, max_file_bytes: int, keep: Keep = None
 ) -> Iterator[tuple[str, list[RawItem | Rejection] | str]]:
     """Every source's items (or its error), fetched concurrently, yielded in the given order.
 
@@ -97,11 +113,11 @@ def fetch_all(
     """
     if len(sources) <= 1:
         for source in sources:
-            yield source, _read_guarded(source, policy, max_file_bytes)
+            yield source, _read_guarded(source, policy, max_file_bytes, keep)
         return
     with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_SOURCES, len(sources)),
                             thread_name_prefix="watch-fetch") as pool:
-        futures = [pool.submit(_read_guarded, s, policy, max_file_bytes) for s in sources]
+        futures = [pool.submit(_read_guarded, s, policy, max_file_bytes, keep) for s in sources]
         for source, future in zip(sources, futures, strict=True):
             yield source, future.result()
 
@@ -181,7 +197,8 @@ def poll_once(
     from ..pipeline import run_items
 
     report = PollReport()
-    for source, got in fetch_all(sources, opts.net, settings.max_file_bytes):
+    # the feed as fetched backs its items (one copy per body); a fetched article page, its own
+    for source, got in fetch_all(sources, opts.net, settings.max_file_bytes, store.evidence.put):
         skey = source[:MAX_SOURCE_KEY]
         if isinstance(got, str):
             report.errors.append(got)
@@ -197,13 +214,20 @@ def poll_once(
         if not new:
             continue
         report.new_items += len(new)
+        new_keys = [keys[id(i)] for i in new]
+        if opts.fetch_articles and is_url(source):
+            from ..ingest.web import Robots, with_article_pages
+  # the page behind each item, not the feed's excerpt
+            new = with_article_pages(new, opts.net, store.evidence.put, Robots(opts.net, obey=opts.obey_robots))
         summary = run_items(new, store, settings, "watch", [source], jobs=jobs)
         report.articles += summary.accepted
-        for item, outcome in zip(new, summary.outcomes, strict=True):
+        report.rejected += len(summary.rejected)  # the pipeline's rejections count too ("rejected 0" was wrong)
+        report.errors.extend(r.detail for r in summary.rejected)
+        for item, key, outcome in zip(new, new_keys, summary.outcomes, strict=True):
             aid = outcome.article_id
             if aid is not None:
                 report.alerts_raised += _narrative_alerts(store, [aid], opts)
-            _mark(store, skey, keys[id(item)], aid or article_id(content_hash(item)))
+            _mark(store, skey, key, aid or article_id(content_hash(item)))
     report.alerts_raised += _story_alerts(store, opts)
     delivered, errors = deliver_pending(store, sinks)
     report.alerts_delivered = delivered

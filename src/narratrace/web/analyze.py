@@ -87,9 +87,24 @@ async def analyze_request(request: Request) -> Response:
     state = request.app.state.web
     limit = min(state.max_body, state.settings.max_file_bytes)
     body = await read_body(request, limit)
-    items = parse_items(body, request.headers.get("content-type", ""))
+    ctype = request.headers.get("content-type", "")
+    items = parse_items(body, ctype)
+    await anyio.to_thread.run_sync(keep_pasted, state.store, body, ctype, items)
     result = await anyio.to_thread.run_sync(_run, request, items, limiter=_analysis_limiter(state))
     return JSONResponse(result)
+
+
+def keep_pasted(store: Any, body: bytes, content_type: str, items: list[RawItem | Rejection]) -> None:
+    """Pasted text or HTML is archived as received, like a fetched page (one item per body)."""
+    import datetime as dt
+
+    from ..ingest.web import pasted_copy
+    from ..text.storable import storable_item
+
+    kind = content_type.split(";")[0].strip().lower()
+    if kind in ("text/plain", "text/html") and len(items) == 1 and isinstance(items[0], RawItem):
+        when = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        store.evidence.put(pasted_copy(body, storable_item(items[0]), kind, when))  # hashed as the pipeline will
 
 
 def _analysis_limiter(state: Any) -> anyio.CapacityLimiter:

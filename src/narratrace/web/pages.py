@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi.responses import HTMLResponse, Response
 
 from .api import Date, Ident, Text, Web, cached_narratives
 from .charts import bars, meaningful_edges, stacked, story_graph
@@ -88,10 +88,12 @@ def article_page(request: Request, w: Web, article_id: Ident) -> HTMLResponse:
         derived = derived_from(conn, article_id, rec.get("story_id"))
     marks = marks_of(rec)
     kinds = sorted({m["kind"] for m in marks})
+    copies = [c.meta() for c in w.store.evidence.for_article(article_id)]
     return _render(
         request,
         "article.html",
         a=rec,
+        copies=copies,
         segments=segments(rec.get("body") or "", marks),
         kinds=kinds,
         shown=strongest_layer(kinds),
@@ -99,6 +101,24 @@ def article_page(request: Request, w: Web, article_id: Ident) -> HTMLResponse:
         derived=derived,
         n_marks=len(marks),
     )
+
+
+# The archived bytes are the hostile page itself: never rendered, only downloaded, and
+# even a browser that opens it gets a sandbox where nothing runs or loads (nosniff and the
+# dashboard's own CSP are added to every response by the app's middleware).
+RAW_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "Cache-Control": "no-store",
+}
+
+
+@router.get("/articles/{article_id}/raw/{sha256}")
+def article_raw(w: Web, article_id: Ident, sha256: Annotated[str, Path(pattern="^[0-9a-f]{64}$")]) -> Response:
+    body = w.store.evidence.body(article_id, sha256)
+    if body is None:
+        raise HTTPException(404, f"no archived copy {sha256} for article {article_id!r}")
+    headers = {**RAW_HEADERS, "Content-Disposition": f'attachment; filename="{sha256}.raw"'}
+    return Response(body, media_type="application/octet-stream", headers=headers)
 
 
 @router.get("/stories", response_class=HTMLResponse)

@@ -17,9 +17,8 @@ depends_on: Union[str, Sequence[str], None] = None
 
 def upgrade() -> None:
     op.create_table(
-        "evidence",
+        "raw_copies",
         sa.Column("sha256", sa.String(64), primary_key=True),
-        sa.Column("content_hash", sa.String(64), primary_key=True),
         sa.Column("url", sa.Text()),
         sa.Column("final_url", sa.Text()),
         sa.Column("status", sa.Integer()),
@@ -28,9 +27,13 @@ def upgrade() -> None:
         sa.Column("size", sa.Integer(), nullable=False),
         sa.Column("body", sa.LargeBinary(), nullable=False),
     )
-    op.create_index("ix_evidence_content_hash", "evidence", ["content_hash"], unique=False)
+    op.create_table(
+        "raw_copy_items",
+        sa.Column("content_hash", sa.String(64), primary_key=True),
+        sa.Column("sha256", sa.String(64), sa.ForeignKey("raw_copies.sha256"), primary_key=True),
+    )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_evidence_content_hash", table_name="evidence")
-    op.drop_table("evidence")
+    op.drop_table("raw_copy_items")
+    op.drop_table("raw_copies")
