@@ -155,7 +155,7 @@ def test_another_encoder_gets_its_own_vectors_and_state(tmp_path: Path, encoder:
     StoriesStage().update(store, later)  # back to the default encoder
     assert sorted(store.vectors.get(VECTOR_MODEL)) == sorted(first + later)
     clusterer = state.load(store, encoder.dim, StoriesStage().params, VECTOR_MODEL)
-    assert len(clusterer) == 5 and clusterer._raw.shape[1] == encoder.dim
+    assert len(clusterer) == 5 and clusterer.raw.shape[1] == encoder.dim
     assert all(a.story_id for a in store.articles.iter())
     # the state files now name the default encoder's vectors: loading them for the ONNX model refuses
     assert state._load_files(store.side_path(state.INDEX_FILE), store.side_path(state.STATE_FILE), DIM,

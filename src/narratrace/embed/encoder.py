@@ -33,7 +33,8 @@ class Encoder(Protocol):
         ...
 
 
-def _normalise(vectors: npt.NDArray[np.floating]) -> Vectors:
+def unit_rows(vectors: npt.NDArray[np.floating]) -> Vectors:
+    """Rows scaled to unit length as float32 (cosine is then a dot product); shared by every encoder."""
     arr = np.asarray(vectors, dtype=np.float32)
     if arr.ndim == 1:
         arr = arr.reshape(1, -1)
@@ -122,4 +123,4 @@ class USEEncoder:
         for i in range(0, len(texts), self._batch_size):
             batch = [t if t.strip() else "." for t in texts[i : i + self._batch_size]]
             parts.append(np.asarray(self._model.encode(batch)))
-        return _normalise(np.vstack(parts))
+        return unit_rows(np.vstack(parts))

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from .encoder import Vectors, _normalise
+from .encoder import Vectors, unit_rows
 
 OPTIONS_FILE = "narratrace-encoder.json"
 _MODEL_FILES = ("model.onnx", "onnx/model.onnx")
@@ -138,9 +138,9 @@ class OnnxEncoder:
             feed["token_type_ids"] = np.zeros_like(ids)
         states = np.asarray(self._session.run([self._output], feed)[0], dtype=np.float32)
         if states.ndim == 2:  # already one vector per text
-            return _normalise(states)
+            return unit_rows(states)
         if self._pooling == "cls":
-            return _normalise(states[:, 0, :])
+            return unit_rows(states[:, 0, :])
         weights = mask[:, :, None].astype(np.float32)
         pooled = (states * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1.0)
-        return _normalise(pooled)
+        return unit_rows(pooled)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import memo
-from .encoder import Encoder, Vectors, _normalise
+from .encoder import Encoder, Vectors, unit_rows
 
 # A sentence ends at . ! ? … (or their CJK forms) followed by space, or at a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?…。！？])\s+|\n+")
@@ -117,4 +117,4 @@ def embed_documents(encoder: Encoder, docs: Sequence[tuple[str | None, str]],
         if has_title:
             weights = np.concatenate([np.asarray([cfg.title_weight], dtype=np.float32), weights])
         out[row] = weights @ vecs[first : first + count]
-    return _normalise(out)
+    return unit_rows(out)

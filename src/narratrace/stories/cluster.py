@@ -105,15 +105,17 @@ class StoryClusterer:
         self.params = params or ClusterParams()
         self.dim = dim
         self.projection = projection
-        self._index = self._new_index(capacity)
-        self._raw = np.zeros((max(capacity, 16), dim), dtype=np.float32)
+        # public for stories/state.py, which saves and restores them: the HNSW graph over
+        # ``space`` vectors, the raw vectors by label, and story id -> position in ``stories``
+        self.index = self._new_index(capacity)
+        self.raw = np.zeros((max(capacity, 16), dim), dtype=np.float32)
         self.article_ids: list[str] = []
         self.article_story: list[int] = []
         self.article_day: list[float | None] = []
         self.article_tokens: list[frozenset[str]] = []
         self.stories: list[Story] = []
         self._df: dict[str, int] = {}
-        self._story_index: dict[str, int] = {}
+        self.story_index: dict[str, int] = {}
         self._sorted_days: list[float] = []
         self._density = 1.0
         self._unindexed: list[int] = []  # appended but not yet in the HNSW index (see add_many)
@@ -133,7 +135,7 @@ class StoryClusterer:
         p = self.params
         return p.threshold if self.projection is None else p.threshold_projected
 
-    def _space(self, raw: Vectors) -> Vectors:
+    def space(self, raw: Vectors) -> Vectors:
         """The vectors the index compares (projected once a projection is fitted)."""
         if self.projection is None:
             return np.asarray(raw, dtype=np.float32).reshape(-1, self.dim)
@@ -143,12 +145,12 @@ class StoryClusterer:
     def _append(self, article_id: str, raw: Vectors, day: float | None, tokens: frozenset[str],
                 story: int, space: Vectors | None = None) -> None:
         label = len(self.article_ids)
-        if label >= self._index.get_max_elements():
-            self._index.resize_index(2 * self._index.get_max_elements())
-        if label >= len(self._raw):
-            self._raw = np.concatenate([self._raw, np.zeros_like(self._raw)])
-        self._raw[label] = raw
-        vec = self._space(raw) if space is None else space.reshape(1, -1)
+        if label >= self.index.get_max_elements():
+            self.index.resize_index(2 * self.index.get_max_elements())
+        if label >= len(self.raw):
+            self.raw = np.concatenate([self.raw, np.zeros_like(self.raw)])
+        self.raw[label] = raw
+        vec = self.space(raw) if space is None else space.reshape(1, -1)
         self._unindexed.append(label)
         self.article_ids.append(article_id)
         self.article_story.append(story)
@@ -170,11 +172,11 @@ class StoryClusterer:
 
     def _fit_projection(self) -> None:
         """Switch to the projected space: refit, rebuild the index and the centroids."""
-        raw = self._raw[: len(self)]
+        raw = self.raw[: len(self)]
         self.projection = Projection.fit(raw, self.params.components)
         space = self.projection.apply(raw)
-        self._index = self._new_index(max(2 * len(self), 1024))
-        self._index.add_items(space, np.arange(len(self)), num_threads=1)
+        self.index = self._new_index(max(2 * len(self), 1024))
+        self.index.add_items(space, np.arange(len(self)), num_threads=1)
         self._unindexed = []
         for st in self.stories:
             st.centroid_sum = space[st.members].sum(axis=0)
@@ -195,13 +197,13 @@ class StoryClusterer:
     def _new_story(self, story_id: str) -> int:
         story = len(self.stories)
         self.stories.append(Story(story_id, None, None, 0, np.zeros(self.dim, dtype=np.float32)))
-        self._story_index[story_id] = story
+        self.story_index[story_id] = story
         return story
 
     def restore(self, article_id: str, vector: Vectors, day: float | None, title: str | None,
                 story_id: str) -> None:
         """Re-add an article whose story is already known (rebuilding state from the store)."""
-        story = self._story_index.get(story_id)
+        story = self.story_index.get(story_id)
         if story is None:
             story = self._new_story(story_id)
         raw = np.asarray(vector, dtype=np.float32).reshape(-1)
@@ -212,7 +214,7 @@ class StoryClusterer:
         if not self._unindexed:
             return
         labels = np.asarray(self._unindexed)
-        self._index.add_items(self._space(self._raw[labels]), labels, num_threads=1)
+        self.index.add_items(self.space(self.raw[labels]), labels, num_threads=1)
         self._unindexed = []
 
     # -- assigning ----------------------------------------------------------------
@@ -244,12 +246,12 @@ class StoryClusterer:
 
     def _add_chunk(self, chunk: Sequence[tuple[str, Vectors, float | None, str | None]]) -> list[str]:
         raws = np.asarray([np.asarray(v, dtype=np.float32).reshape(-1) for _, v, _, _ in chunk])
-        space = self._space(raws)
+        space = self.space(raws)
         k = self.params.neighbours
         found: list[list[tuple[int, float]]] = [[] for _ in chunk]
-        n_indexed = self._index.get_current_count()
+        n_indexed = self.index.get_current_count()
         if n_indexed:
-            labels, dists = self._index.knn_query(space, k=min(k, n_indexed), num_threads=2)
+            labels, dists = self.index.knn_query(space, k=min(k, n_indexed), num_threads=2)
             found = [self._in_window(lab, d, day) for lab, d, (_, _, day, _) in zip(labels, dists, chunk,
                                                                                      strict=True)]
             # A topic that recurs over years fills the nearest neighbours with closed stories:
@@ -257,7 +259,7 @@ class StoryClusterer:
             wider = min(8 * k, n_indexed)
             short = [i for i, f in enumerate(found) if len(f) < k // 2 and wider > k]
             if short:
-                labels, dists = self._index.knn_query(space[short], k=wider, num_threads=2)
+                labels, dists = self.index.knn_query(space[short], k=wider, num_threads=2)
                 for i, lab, d in zip(short, labels, dists, strict=True):
                     found[i] = self._in_window(lab, d, chunk[i][2])[:k]
         inner = space @ space.T
@@ -284,9 +286,9 @@ class StoryClusterer:
         if n == 0:
             return []
         raw = np.asarray(vector, dtype=np.float32).reshape(-1)
-        labels, _ = self._index.knn_query(self._space(raw), k=min(k, n), num_threads=1)
+        labels, _ = self.index.knn_query(self.space(raw), k=min(k, n), num_threads=1)
         found = labels[0].tolist()
-        cos = self._raw[found] @ raw
+        cos = self.raw[found] @ raw
         return sorted(((self.article_ids[j], float(c)) for j, c in zip(found, cos, strict=True)),
                       key=lambda x: (-x[1], x[0]))
 
@@ -362,12 +364,12 @@ def cluster_all(ids: Sequence[str], vectors: Vectors, days: Sequence[float | Non
 
 def representative(clusterer: StoryClusterer, story_id: str, has_title: set[str]) -> str | None:
     """The member nearest its story's centroid among those with a title (ties: earliest id)."""
-    idx = clusterer._story_index.get(story_id)
+    idx = clusterer.story_index.get(story_id)
     if idx is None:
         return None
     st = clusterer.stories[idx]
     members = [m for m in st.members if clusterer.article_ids[m] in has_title] or st.members
-    space = clusterer._space(clusterer._raw[members])
+    space = clusterer.space(clusterer.raw[members])
     sims = space @ st.centroid_sum
     best = max(range(len(members)), key=lambda i: (float(sims[i]), -i))
     return clusterer.article_ids[members[best]]

@@ -256,7 +256,7 @@ class StoriesStage:
 
 def _open(clusterer: StoryClusterer, story_id: str, day: float | None) -> bool:
     """Whether a story can still take an article of that day (a copy months later starts its own)."""
-    idx = clusterer._story_index.get(story_id)
+    idx = clusterer.story_index.get(story_id)
     if idx is None:
         return False
     last = clusterer.stories[idx].last_day

@@ -47,14 +47,14 @@ def save(clusterer: StoryClusterer, store: Store, model: str) -> None:
         "tokens": [sorted(t) for t in clusterer.article_tokens],
         "stories": [[s.id, s.first_day, s.last_day, s.members] for s in clusterer.stories],
     }
-    arrays: dict[str, np.ndarray] = {"raw": clusterer._raw[:n], "meta": np.asarray(json.dumps(meta))}
+    arrays: dict[str, np.ndarray] = {"raw": clusterer.raw[:n], "meta": np.asarray(json.dumps(meta))}
     if clusterer.projection is not None:
         arrays["mean"] = clusterer.projection.mean
         arrays["components"] = clusterer.projection.components
     tmp_state = state_path.with_name(state_path.name + ".tmp.npz")
     tmp_index = index_path.with_name(index_path.name + ".tmp")
     np.savez(tmp_state, **arrays)  # type: ignore[arg-type]
-    clusterer._index.save_index(str(tmp_index))
+    clusterer.index.save_index(str(tmp_index))
     os.replace(tmp_index, index_path)
     os.replace(tmp_state, state_path)
 
@@ -101,19 +101,19 @@ def _load_files(index_path: Path, state_path: Path, dim: int, params: ClusterPar
     index.load_index(str(index_path), max_elements=max(2 * n, 1024))
     index.set_ef(params.ef)
     index.set_num_threads(1)
-    clusterer._index = index
-    if clusterer._index.get_current_count() != n or raw.shape != (n, dim):
+    clusterer.index = index
+    if clusterer.index.get_current_count() != n or raw.shape != (n, dim):
         return None
-    clusterer._raw = np.concatenate([raw, np.zeros((max(n, 16), dim), dtype=np.float32)])
+    clusterer.raw = np.concatenate([raw, np.zeros((max(n, 16), dim), dtype=np.float32)])
     clusterer.article_ids = list(meta["ids"])
     clusterer.article_story = list(meta["story"])
     clusterer.article_day = list(meta["day"])
     clusterer.article_tokens = [frozenset(t) for t in meta["tokens"]]
-    space = clusterer._space(raw) if n else raw
+    space = clusterer.space(raw) if n else raw
     for sid, first, last, members in meta["stories"]:
         clusterer.stories.append(Story(sid, first, last, len(members), space[members].sum(axis=0),
                                        list(members)))
-    clusterer._story_index = {s.id: i for i, s in enumerate(clusterer.stories)}
+    clusterer.story_index = {s.id: i for i, s in enumerate(clusterer.stories)}
     clusterer.rebuild_derived()
     return clusterer
 

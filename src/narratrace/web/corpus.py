@@ -178,16 +178,17 @@ def story_detail(conn: Connection, story_id: str) -> dict[str, Any] | None:
         "first_date": info.get("first_date") or (dates[0] if dates else None),
         "last_date": info.get("last_date") or (dates[-1] if dates else None),
         "articles": articles,
-        "languages": _tally(a["lang"] for a in articles),
-        "outlets": _tally(a["outlet"] for a in articles),
-        "timeline": _tally((a["published"] or "")[:10] or None for a in articles),
+        "languages": tally(a["lang"] for a in articles),
+        "outlets": tally(a["outlet"] for a in articles),
+        "timeline": tally((a["published"] or "")[:10] or None for a in articles),
         "edges": [e for e in edges if e["target"]],
         "external": sorted({e["target"] for e in edges if e["target"] and e["target"] not in ids}),
         "truncated": len(records) >= STORY_ARTICLE_CAP,
     }
 
 
-def _tally(values: Any) -> list[dict[str, Any]]:
+def tally(values: Any) -> list[dict[str, Any]]:
+    """Counts of the non-empty values, largest first, ties by value (the detail pages' breakdowns)."""
     counts: dict[str, int] = {}
     for v in values:
         if v:

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, MetaData, Table, func, inspect, select
 from sqlalchemy.engine import Connection
 
 from ..store import schema
-from .corpus import _tally
+from .corpus import tally
 from .queries import SUMMARY_COLUMNS, A, summary
 
 if TYPE_CHECKING:
@@ -133,10 +133,10 @@ def narrative_detail(
         | entry
         | {
             "matches": articles,
-            "stances": _tally(a.get("stance") for a in articles),
-            "languages": _tally(a.get("lang") for a in articles),
-            "outlets": _tally(a.get("outlet") for a in articles),
-            "timeline": _tally((a.get("published") or "")[:7] or None for a in articles),
+            "stances": tally(a.get("stance") for a in articles),
+            "languages": tally(a.get("lang") for a in articles),
+            "outlets": tally(a.get("outlet") for a in articles),
+            "timeline": tally((a.get("published") or "")[:7] or None for a in articles),
         }
     )
 
