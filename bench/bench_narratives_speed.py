@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from narratrace.embed import get_encoder  # noqa: E402
 from narratrace.narratives.catalogue import Catalogue, Narrative, load_catalogue  # noqa: E402
-from narratrace.narratives.lexicon import split_sentences  # noqa: E402
 from narratrace.narratives.matcher import CatalogueIndex, Matcher, MatcherParams, reported_clause  # noqa: E402
+from narratrace.text.sentences import split_units as split_sentences  # noqa: E402
 
 ACTORS = ["the CIA", "NATO", "the Pentagon", "Brussels", "George Soros", "British intelligence", "Kyiv",
           "Warsaw", "the WHO", "Big Pharma", "the European Commission", "Washington", "Berlin", "Paris"]

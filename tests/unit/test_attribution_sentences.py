@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from narratrace.analyse.sentences import MAX_SENTENCE_CHARS, split_sentences
+from narratrace.text.sentences import MAX_SENTENCE_CHARS, split_sentences
 
 
 def test_boundaries_abbreviations_and_lines() -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from narratrace.narratives.lexicon import PhraseIndex, fold, split_sentences, tokenize
+from narratrace.narratives.lexicon import PhraseIndex, tokenize
 from narratrace.narratives.stance import StanceRules, classify, find_cues
+from narratrace.text.fold import fold
+from narratrace.text.sentences import split_units as split_sentences
 
 
 @given(st.text(max_size=200))

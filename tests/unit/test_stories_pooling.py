@@ -13,8 +13,8 @@ from narratrace.embed.pooling import (
     chunk_text,
     chunk_weights,
     embed_documents,
-    split_sentences,
 )
+from narratrace.text.sentences import split_pieces as split_sentences
 
 
 class HashEncoder:

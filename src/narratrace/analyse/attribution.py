@@ -38,8 +38,8 @@ from typing import Any
 import yaml
 
 from ..records import Article, Attribution, Entity
+from ..text.sentences import Span, split_sentences
 from .quotes import QuoteSpan, quote_spans
-from .sentences import Sentence, split_sentences
 
 MAX_TEXT_CHARS = 200_000
 CLAUSE_CHARS = 160  # how far from the cue a speaker may stand
@@ -226,13 +226,13 @@ def _span_at(spans: list[QuoteSpan], pos: int) -> QuoteSpan | None:
 
 
 def _quote_speaker(
-    text: str, span: QuoteSpan, sents: list[Sentence], c: Cues, ents: list[Entity], last: Attribution | None
+    text: str, span: QuoteSpan, sents: list[Span], c: Cues, ents: list[Entity], last: Attribution | None
 ) -> Attribution | None:
     """Who says the quotation: named right after it closes, right before it opens, or before."""
     if span.closed:
         tail = next((s for s in sents if s.start < span.end <= s.end), None)
         if tail is not None and span.end < tail.end:
-            window = Sentence(span.end, tail.end, text[span.end : tail.end])
+            window = Span(span.end, tail.end, text[span.end : tail.end])
             found = _speech(text, window, c, ents, last, [])
             if found is not None:
                 return found
@@ -240,7 +240,7 @@ def _quote_speaker(
     if head is not None and head.start < span.start:
         lead = text[head.start : span.start].rstrip()
         if lead.endswith((":", ",")) or c.speech.search(lead[-40:]):
-            found = _speech(text, Sentence(head.start, span.start, text[head.start : span.start]), c, ents, last, [])
+            found = _speech(text, Span(head.start, span.start, text[head.start : span.start]), c, ents, last, [])
             if found is not None:
                 return found
     if last is not None and span.start - last.end <= 800:
@@ -265,7 +265,7 @@ def _resolve_surnames(atts: list[Attribution], entities: tuple[Entity, ...]) -> 
     return out
 
 
-def _credit(sent: Sentence, c: Cues, ents: list[Entity]) -> Attribution | None:
+def _credit(sent: Span, c: Cues, ents: list[Entity]) -> Attribution | None:
     if len(sent.text) > 200:
         return None
     for kind, pattern in c.credits:
@@ -279,7 +279,7 @@ def _credit(sent: Sentence, c: Cues, ents: list[Entity]) -> Attribution | None:
     return None
 
 
-def _paren_cite(sent: Sentence, ents: list[Entity]) -> Attribution | None:
+def _paren_cite(sent: Span, ents: list[Entity]) -> Attribution | None:
     m = _PAREN_SOURCE.search(sent.text)
     if not m:
         return None
@@ -293,7 +293,7 @@ def _paren_cite(sent: Sentence, ents: list[Entity]) -> Attribution | None:
 
 def _speech(
     text: str,
-    sent: Sentence,
+    sent: Span,
     c: Cues,
     ents: list[Entity],
     last: Attribution | None,

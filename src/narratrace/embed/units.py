@@ -19,12 +19,12 @@ from .sentences import TITLE_SPAN, SentenceSet, title_unit
 
 def article_units(body: str, title: str | None) -> list[tuple[int, int]]:
     """Spans of the units, in a stable order, each once; ``(-1, -1)`` is the headline."""
-    from ..narratives.lexicon import split_sentences
     from ..narratives.matcher import MAX_BODY_CHARS, MAX_SENTENCES, reported_clause
     from ..stories.relations import translation_units
+    from ..text.sentences import split_units
 
     spans: dict[tuple[int, int], None] = {}
-    for s in split_sentences(body[:MAX_BODY_CHARS], MAX_SENTENCES):
+    for s in split_units(body[:MAX_BODY_CHARS], MAX_SENTENCES):
         spans[(s.start, s.end)] = None
         clause = reported_clause(s.text)
         if clause:

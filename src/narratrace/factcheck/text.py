@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 
-from anyascii import anyascii
+from ..text.fold import translit
 
 MAX_CHARS = 5000  # a claim or a query longer than this is cut: bounds every cost below
 
@@ -62,13 +62,13 @@ def _stopwords(lang: str) -> frozenset[str]:
         "es": sw.STOPWORDS_SPANISH,
         "it": sw.STOPWORDS_ITALIAN,
     }
-    return frozenset(anyascii(w).lower() for w in table.get(lang, sw.STOPWORDS_EN))
+    return frozenset(translit(w) for w in table.get(lang, sw.STOPWORDS_EN))
 
 
 def tokens(text: str, lang: str = "en") -> list[str]:
     """Lower-cased, accent-folded, stop-word-free, stemmed word tokens."""
     stop = _stopwords(lang)
-    words = [w for w in _TOKEN.findall(anyascii(text[:MAX_CHARS]).lower()) if w not in stop]
+    words = [w for w in _TOKEN.findall(translit(text[:MAX_CHARS])) if w not in stop]
     stemmer = _stemmer(lang)
     if stemmer is not None:
         words = list(stemmer.stemWords(words))  # type: ignore[attr-defined]

@@ -128,7 +128,7 @@ def _legacy_encoding(data: bytes) -> str | None:
 
 def _language_fit(text: str) -> tuple[float, float]:
     """(share of non-ASCII characters the text's language writes, language-id confidence)."""
-    from ..analyse.language import detect_language
+    from ..text.language import detect_language
 
     letters, symbols = _alphabets()
     lang, confidence = detect_language(" ".join(text.split())[:SCORE_CHARS])

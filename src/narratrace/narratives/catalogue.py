@@ -79,7 +79,7 @@ def valid_id(value: str) -> bool:
 
 
 def slugify(text: str, limit: int = 60) -> str:
-    from .lexicon import fold
+    from ..text.fold import fold
 
     slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
     return slug[:limit].strip("-") or "narrative"

@@ -1,79 +1,22 @@
-"""Text folding, sentence splitting and phrase lookup shared by the matcher and stance rules.
+"""Phrase lookup shared by the matcher and stance rules, over folded text (``text.fold``).
 
 Why our own: keyword, entity and stance lexicons must match "mise en scène" and
 "mise en scene", "Al-Qaïda" and "al qaida", across a catalogue of a thousand narratives,
-in time linear in the article length. Folding is one character to one character, so an
-offset in the folded text is the same offset in ``article.body`` (evidence spans point into
-the body). A phrase index keyed by first token (or a 3-letter prefix for ``word*`` entries)
-replaces a thousand regexes with one pass over the tokens, with no backtracking.
+in time linear in the article length. Folding keeps offsets (``text.fold.fold``), so a hit
+in the folded text is an evidence span in ``article.body``. A phrase index keyed by first
+token (or a 3-letter prefix for ``word*`` entries) replaces a thousand regexes with one pass
+over the tokens, with no backtracking. Sentences come from ``text.sentences.split_units``.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+
+from ..text.fold import fold
 
 _TOKEN = re.compile(r"\w+")
-# A sentence ends at . ! ? … (optionally followed by closing quotes/brackets) before
-# whitespace, or at a line break. Bounded: no nested quantifiers.
-_SENT_END = re.compile(r"(?<=[.!?…])((?:[ \u00a0\u202f]?[\"'»”’)\]]){0,3})\s+|\n\s*")
-MAX_SENTENCE_CHARS = 600
-
-
-@lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    low = ch.lower()
-    base = unicodedata.normalize("NFKD", low[:1])
-    out = base[:1] if base else ch
-    if out in "’‘`´":
-        return "'"
-    if not out.isalnum() and out not in " \n\t'-":
-        return " " if not out.isprintable() else out
-    return out
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip accents, unify apostrophes; same length as ``text``."""
-    return "".join(_fold_char(c) for c in text)
-
-
-def fold_phrase(text: str) -> str:
-    """Fold a lexicon entry and collapse it to space-separated word tokens."""
-    return " ".join(_TOKEN.findall(fold(text)))
-
-
-@dataclass(frozen=True)
-class Sentence:
-    start: int
-    end: int
-    text: str
-
-
-def split_sentences(text: str, max_sentences: int = 200) -> list[Sentence]:
-    """Sentences with body offsets; over-long runs are cut so no unit exceeds 600 chars."""
-    out: list[Sentence] = []
-    pos = 0
-    matches = list(_SENT_END.finditer(text))
-    bounds = [m.end(1) if m.group(1) is not None else m.start() for m in matches] + [len(text)]
-    ends = [m.end() for m in matches] + [len(text)]
-    for stop, nxt in zip(bounds, ends, strict=True):
-        seg_start = pos
-        while seg_start < stop:
-            seg_end = min(stop, seg_start + MAX_SENTENCE_CHARS)
-            piece = text[seg_start:seg_end]
-            stripped = piece.strip()
-            if len(stripped) >= 3 and any(c.isalpha() for c in stripped):
-                lead = len(piece) - len(piece.lstrip())
-                s = seg_start + lead
-                out.append(Sentence(s, s + len(stripped), stripped))
-                if len(out) >= max_sentences:
-                    return out
-            seg_start = seg_end
-        pos = nxt
-    return out
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,10 @@ import yaml
 from ..config import environ
 from ..embed import Encoder, memo
 from ..records import Article, NarrativeMatch, Span
+from ..text.fold import fold, fold_phrase
+from ..text.sentences import split_units
 from .catalogue import Catalogue
-from .lexicon import PhraseIndex, Sentence, fold, fold_phrase, split_sentences, tokenize
+from .lexicon import PhraseIndex, tokenize
 from .stance import StanceRules, classify, find_cues
 
 Vectors = npt.NDArray[np.float32]
@@ -110,7 +112,7 @@ def reported_clause(sentence: str) -> str | None:
 
 
 def _unit_of(
-    pos: int, starts: Sequence[int], sentences: Sequence[Sentence], body_len: int, extra_title: bool
+    pos: int, starts: Sequence[int], sentences: Sequence[Span], body_len: int, extra_title: bool
 ) -> int | None:
     """Index of the unit (body sentence, or the title after them) holding offset ``pos``."""
     if pos >= body_len:
@@ -238,10 +240,10 @@ class Matcher:
         )
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
-    def candidates(self, body: str, title: str | None = None) -> tuple[list[Sentence], list[Candidate], Any]:
+    def candidates(self, body: str, title: str | None = None) -> tuple[list[Span], list[Candidate], Any]:
         """Sentences of the body, scored candidates, and the lexical context for stance."""
         body = body[:MAX_BODY_CHARS]
-        sentences = split_sentences(body, MAX_SENTENCES)
+        sentences = split_units(body, MAX_SENTENCES)
         texts = [s.text for s in sentences]
         parents: list[int] = []
         if self.params.clauses:
@@ -334,7 +336,7 @@ class Matcher:
             out.append(Candidate(i, feats, self.calibrated(feats), tuple(body_sims[col])))
         return sentences, out, cues
 
-    def _evidence(self, sentences: Sequence[Sentence], sims: Sequence[float]) -> list[tuple[int, float]]:
+    def _evidence(self, sentences: Sequence[Span], sims: Sequence[float]) -> list[tuple[int, float]]:
         p = self.params
         if not sims:
             return []

@@ -28,7 +28,8 @@ from typing import cast
 
 import yaml
 
-from .lexicon import Hit, PhraseIndex, Sentence
+from ..text.sentences import Span
+from .lexicon import Hit, PhraseIndex
 
 STANCES = ("promotes", "reports", "refutes")
 _DATA = Path(__file__).with_name("data") / "stance.yaml"
@@ -64,7 +65,7 @@ class StanceCues:
 
 
 def find_cues(
-    folded: str, tokens: Sequence[tuple[str, int, int]], sentences: Sequence[Sentence]
+    folded: str, tokens: Sequence[tuple[str, int, int]], sentences: Sequence[Span]
 ) -> StanceCues:
     hits: list[Hit] = _index().find(folded, tokens)
     starts = [s.start for s in sentences]

@@ -19,8 +19,8 @@ import numpy as np
 
 from ..embed import memo
 from ..embed.encoder import Encoder, Vectors
-from ..embed.pooling import Chunk, split_sentences
 from ..records import Span
+from ..text.sentences import split_pieces
 
 _WORD = re.compile(r"\w+")
 MAX_CHARS = 60_000  # bound the cost of hostile input; copies show in the first pages anyway
@@ -79,9 +79,9 @@ class SentenceVectors:
     def __init__(self, encoder: Encoder, max_items: int = 256) -> None:
         self.encoder = encoder
         self.max_items = max_items
-        self._cache: dict[str, tuple[list[Chunk], Vectors]] = {}
+        self._cache: dict[str, tuple[list[Span], Vectors]] = {}
 
-    def get(self, text: str) -> tuple[list[Chunk], Vectors]:
+    def get(self, text: str) -> tuple[list[Span], Vectors]:
         key = text[:MAX_CHARS]
         found = self._cache.get(key)
         if found is None:
@@ -103,16 +103,16 @@ class SentenceVectors:
         vecs = np.stack(rows).astype(np.float32, copy=False) if rows else np.zeros((0, self.encoder.dim), np.float32)
         self._keep(key, chunks, vecs)
 
-    def _keep(self, key: str, chunks: list[Chunk], vecs: Vectors) -> tuple[list[Chunk], Vectors]:
+    def _keep(self, key: str, chunks: list[Span], vecs: Vectors) -> tuple[list[Span], Vectors]:
         if len(self._cache) >= self.max_items:
             self._cache.pop(next(iter(self._cache)))
         found = self._cache[key] = (chunks, vecs)
         return found
 
 
-def translation_units(text: str) -> list[Chunk]:
+def translation_units(text: str) -> list[Span]:
     """The sentences translation evidence aligns: at least 20 characters, the first 80."""
-    return [c for c in split_sentences(text[:MAX_CHARS]) if len(c.text) >= 20][:MAX_SENTENCES]
+    return [c for c in split_pieces(text[:MAX_CHARS]) if len(c.text) >= 20][:MAX_SENTENCES]
 
 
 def translation_evidence(encoder: Encoder | SentenceVectors, new_body: str, old_body: str,

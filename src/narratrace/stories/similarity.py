@@ -42,7 +42,9 @@ from anyascii import anyascii
 
 from ..embed import DEFAULT_ENCODER, Encoder, get_encoder
 from ..embed.encoder import Vectors
-from ..embed.pooling import chunk_weights, split_sentences
+from ..embed.pooling import chunk_weights
+from ..text.fold import translit
+from ..text.sentences import split_pieces
 
 MAX_CHARS = 20_000
 MAX_SENTENCES = 60
@@ -89,7 +91,7 @@ def _words(text: str) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
 def _docs(encoder: Encoder, texts: Sequence[str]) -> list[_Doc]:
     pieces: list[list[str]] = []
     for text in texts:
-        sents = [c.text for c in split_sentences(text[:MAX_CHARS])][:MAX_SENTENCES]
+        sents = [c.text for c in split_pieces(text[:MAX_CHARS])][:MAX_SENTENCES]
         pieces.append(sents or [""])
     flat = [s for sents in pieces for s in sents]
     vecs = encoder.encode(flat)
@@ -119,9 +121,9 @@ BACKGROUND_DOCS = 100
 @cache
 def _stop_prefixes(langs: tuple[str, ...]) -> frozenset[str]:
     """The word keys (``_words``: folded 4-letter prefixes) of these languages' stop words."""
-    from ..analyse.language import stop_words
+    from ..text.language import stop_words
 
-    return frozenset(anyascii(w).lower()[:4] for lang in langs for w in stop_words(lang) if len(w) >= 3)
+    return frozenset(translit(w)[:4] for lang in langs for w in stop_words(lang) if len(w) >= 3)
 
 
 def _tfidf(doc: _Doc, df: collections.Counter[str], n_docs: int) -> dict[str, float]:
@@ -192,7 +194,7 @@ def check_encoder(model: dict[str, Any], encoder: Encoder) -> None:
 def _language(text: str, given: str | None) -> str | None:
     if given:
         return given.strip().lower() or None
-    from ..analyse.language import detect_language
+    from ..text.language import detect_language
 
     return detect_language(text[:1500])[0]
 

@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from anyascii import anyascii
 from sqlalchemy import select
 
 from ..embed import DEFAULT_ENCODER, Encoder, get_encoder, vector_key
@@ -28,6 +27,7 @@ from ..embed.sentences import SentenceSet, sentence_key
 from ..embed.units import encode_units
 from ..records import Article, Relation
 from ..store import Store, schema
+from ..text.fold import translit_words
 from . import state
 from .cluster import ClusterParams, StoryClusterer
 from .relations import RelationThresholds, SentenceVectors, copy_evidence, translation_evidence
@@ -265,15 +265,11 @@ def _open(clusterer: StoryClusterer, story_id: str, day: float | None) -> bool:
 
 def _mentions(article: Article, outlet: str | None) -> bool:
     """Whether the body names that outlet as a word ("Source : RT", not "paRTy")."""
-    name = _fold(outlet or "")
+    name = translit_words(outlet or "")
     if len(name) < 2:
         return False
     pattern = r"(?<![a-z0-9])" + re.escape(name) + r"(?![a-z0-9])"
-    return re.search(pattern, _fold(article.body[:MAX_MENTION_CHARS])) is not None
-
-
-def _fold(text: str) -> str:
-    return " ".join(anyascii(text).lower().split())
+    return re.search(pattern, translit_words(article.body[:MAX_MENTION_CHARS])) is not None
 
 
 def _older_first(new: Article, other: Article) -> bool:
@@ -288,7 +284,7 @@ def _older_first(new: Article, other: Article) -> bool:
     n = min(len(a), len(b), 10)
     if n >= 4 and a[:n] != b[:n]:
         return b[:n] < a[:n]
-    if _fold(new.outlet or "") != _fold(other.outlet or ""):
+    if translit_words(new.outlet or "") != translit_words(other.outlet or ""):
         new_names, other_names = _mentions(new, other.outlet), _mentions(other, new.outlet)
         if new_names != other_names:
             return new_names

@@ -14,7 +14,7 @@ import datetime as dt
 import math
 import re
 
-from anyascii import anyascii
+from ..text.fold import translit
 
 _WORD = re.compile(r"[a-z0-9]+")
 _MAX_CHARS = 2_000  # a title (or the lead used as one) never needs more
@@ -27,7 +27,7 @@ def title_tokens(text: str | None, prefix: int = PREFIX) -> frozenset[str]:
     if not text:
         return frozenset()
     # y -> i: Olympic / Olimpico / Олимп, Tokyo / Tokio
-    folded = anyascii(text[:_MAX_CHARS]).lower().replace("y", "i")
+    folded = translit(text[:_MAX_CHARS]).replace("y", "i")
     out = set()
     for word in _WORD.findall(folded):
         if word.isdigit():

@@ -43,7 +43,7 @@ def fts_terms(query: str) -> list[str]:
 
 def content_terms(terms: list[str], query: str) -> list[str]:
     """The query's words without the stop words of its language (all of them if none is left)."""
-    from ..analyse.language import detect_language, stop_words
+    from ..text.language import detect_language, stop_words
 
     lang, _ = detect_language(query[:MAX_QUERY_CHARS])
     stops = stop_words(lang) if lang else frozenset()

@@ -20,7 +20,8 @@ from importlib import resources
 from typing import Any
 
 import yaml
-from anyascii import anyascii
+
+from ...text.fold import translit
 
 MAX_NAME_CHARS = 200  # a "name" longer than this is not a name: cut, bounding every cost
 
@@ -90,7 +91,7 @@ def rules() -> NameRules:
 
 def ascii_fold(text: str) -> str:
     """ASCII transliteration, lower case, apostrophes removed ("Ma'arrat" -> "maarrat")."""
-    folded = anyascii(_ELISION.sub("", text[:MAX_NAME_CHARS])).lower()
+    folded = translit(_ELISION.sub("", text[:MAX_NAME_CHARS]))
     return re.sub(r"['`´’‘]", "", folded)
 
 
