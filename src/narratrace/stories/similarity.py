@@ -38,12 +38,11 @@ from importlib import resources
 from typing import Any
 
 import numpy as np
-from anyascii import anyascii
 
 from ..embed import DEFAULT_ENCODER, Encoder, get_encoder
 from ..embed.encoder import Vectors
 from ..embed.pooling import chunk_weights
-from ..text.fold import translit
+from ..text.fold import translit, transliterate
 from ..text.sentences import split_pieces
 
 MAX_CHARS = 20_000
@@ -71,7 +70,7 @@ class _Doc:
 
 
 def _words(text: str) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
-    folded = anyascii(text[:MAX_CHARS])
+    folded = transliterate(text[:MAX_CHARS])
     tokens: list[str] = []
     caps: set[str] = set()
     numbers: set[str] = set()

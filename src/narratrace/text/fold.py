@@ -44,6 +44,11 @@ def fold_phrase(text: str) -> str:
     return " ".join(_TOKEN.findall(fold(text)))
 
 
+def transliterate(text: str) -> str:
+    """ASCII transliteration, case kept (capitalised words still look like names)."""
+    return anyascii(text)
+
+
 def translit(text: str) -> str:
     """ASCII transliteration in lower case (offsets not kept: comparison keys only)."""
     return anyascii(text).lower()
