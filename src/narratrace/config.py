@@ -72,6 +72,7 @@ ENVIRONMENT: dict[str, str] = {
     "NARRATRACE_CATALOG": "a folder of your own narratives, added to the shipped catalogue",
     "NARRATRACE_DATA": "where a PostgreSQL store keeps its derived index files",
     "NARRATRACE_CACHE": "where catalogue claim vectors are cached (default ~/.cache/narratrace)",
+    "NARRATRACE_TRACEBACK": "set (to anything): a crash prints its traceback, as with -v",
     "NARRATRACE_SERVE_DB": "set by `serve` for its worker processes: the store they open",
     "NARRATRACE_SERVE_HOSTS": "set by `serve` for its worker processes: the host names they answer",
 }

@@ -18,6 +18,7 @@ import traceback
 import click
 
 from .. import __version__
+from ..config import environ
 
 COMMAND_MODULES = [
     "analyze",
@@ -50,7 +51,7 @@ for _name in COMMAND_MODULES:
 
 
 def _wants_traceback(argv: list[str]) -> bool:
-    return any(a in ("-v", "--verbose") for a in argv) or bool(os.environ.get("NARRATRACE_TRACEBACK"))
+    return any(a in ("-v", "--verbose") for a in argv) or bool(environ("NARRATRACE_TRACEBACK"))
 
 
 def main() -> None:
