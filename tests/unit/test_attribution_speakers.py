@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from narratrace.analyse.attribution import attributions
 from narratrace.analyse.entities import extract_entities
-from narratrace.analyse.sentences import split_sentences
 from narratrace.records import Attribution
+from narratrace.text.sentences import split_sentences
 
 
 def _att(text: str, lang: str) -> list[Attribution]:
