@@ -123,11 +123,12 @@ class NarrativeMatch:
 
 @dataclass(frozen=True)
 class Technique:
-    technique: str
+    technique: str  # one of the 23 SemEval-2023 Task 3 labels
     start: int
     end: int
     text: str
     score: float
+    disarm: tuple[str, ...] = ()  # DISARM v1.7 technique ids (T-numbers) of the label
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,8 @@ def _build(cls: type, data: dict[str, Any]) -> Any:
     kwargs = {k: v for k, v in data.items() if k in names}
     if "evidence" in kwargs:
         kwargs["evidence"] = tuple(Span(**e) for e in kwargs["evidence"] or ())
+    if "disarm" in kwargs:
+        kwargs["disarm"] = tuple(kwargs["disarm"] or ())
     return cls(**kwargs)
 
 

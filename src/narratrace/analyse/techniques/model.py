@@ -1,0 +1,132 @@
+"""The shipped weights (``data/model.npz`` + ``data/model.json``) and how they are applied.
+
+Two linear models per feature family (``lex``: English words and character n-grams
+plus the universal features; ``uni``: the universal features only, for every other
+language): a token tagger whose runs of likely tokens become spans, and a technique
+classifier over the PTC's 14 labels for each span. The weights are plain arrays
+(float16, hashed feature indices), fitted by ``bench/train_techniques.py``; nothing
+here needs scikit-learn. ``score`` is calibrated on cross-validated training
+predictions (Platt scaling): it estimates the chance that the span overlaps a
+human-annotated span of that technique.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .features import DIM, ArticleContext, h, span_features, token_features
+
+FloatArray = npt.NDArray[np.float32]
+_EDGE_PUNCT = set(".,;:!?)(-–—…")
+
+
+@dataclass(frozen=True)
+class FamilyWeights:
+    tagger: FloatArray  # (DIM,)
+    classifier: FloatArray  # (n_classes, DIM)
+    threshold: float
+    gap: float  # a single token between two runs joins them when its probability reaches this
+    calib: tuple[float, float]  # Platt a, b on the logit of span_prob * technique_prob
+
+
+@dataclass(frozen=True)
+class Weights:
+    classes: tuple[str, ...]
+    families: dict[str, FamilyWeights]
+    meta: dict[str, Any]
+
+
+def from_arrays(arrays: dict[str, Any], meta: dict[str, Any]) -> Weights:
+    fams = {}
+    for fam, m in meta["families"].items():
+        fams[fam] = FamilyWeights(
+            np.asarray(arrays[f"{fam}_tagger"], dtype=np.float32),
+            np.asarray(arrays[f"{fam}_classifier"], dtype=np.float32),
+            float(m["threshold"]),
+            float(m["gap"]),
+            (float(m["calib"][0]), float(m["calib"][1])),
+        )
+    return Weights(tuple(meta["classes"]), fams, meta)
+
+
+@functools.cache
+def load() -> Weights:
+    base = resources.files("narratrace.analyse.techniques") / "data"
+    meta = json.loads((base / "model.json").read_text(encoding="utf-8"))
+    with (base / "model.npz").open("rb") as fh, np.load(fh) as z:
+        arrays = {k: z[k] for k in z.files}
+    if arrays["lex_tagger"].shape[-1] != DIM:
+        raise ValueError("techniques model was fitted with another feature size; retrain it")
+    return from_arrays(arrays, meta)
+
+
+def _sigmoid(x: float) -> float:
+    if x < -30:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def tag(ctx: ArticleContext, w: FamilyWeights, lexical: bool) -> list[float]:
+    """Probability of each token to be inside a persuasion span."""
+    wt = w.tagger
+    out = []
+    for i in range(len(ctx.tokens)):
+        x = 0.0
+        for f in token_features(ctx, i, lexical):
+            x += wt[h(f)]
+        out.append(_sigmoid(float(x)))
+    return out
+
+
+def decode(ctx: ArticleContext, probs: list[float], w: FamilyWeights) -> list[tuple[int, int, float]]:
+    """Runs of tokens at or above the threshold within one sentence -> (first, last, mean prob)."""
+    toks = ctx.tokens
+    runs: list[list[int]] = []
+    n = len(toks)
+    for i in range(n):
+        if probs[i] < w.threshold:
+            continue
+        if runs and runs[-1][1] == i - 1 and toks[runs[-1][0]].sent == toks[i].sent:
+            runs[-1][1] = i
+        elif (
+            runs
+            and runs[-1][1] == i - 2
+            and probs[i - 1] >= w.gap
+            and toks[runs[-1][0]].sent == toks[i].sent
+        ):
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    out = []
+    for a, b in runs:
+        while a <= b and toks[a].text in _EDGE_PUNCT:
+            a += 1
+        while b >= a and toks[b].text in _EDGE_PUNCT:
+            b -= 1
+        if a > b:
+            continue
+        out.append((a, b, sum(probs[a : b + 1]) / (b - a + 1)))
+    return out
+
+
+def classify(ctx: ArticleContext, body: str, start: int, end: int, w: FamilyWeights, lexical: bool) -> FloatArray:
+    """Technique probabilities (softmax over the PTC classes) of one span."""
+    idx = [h(f) for f in span_features(ctx, start, end, body, lexical)]
+    scores = w.classifier[:, idx].sum(axis=1)
+    scores = scores - scores.max()
+    e = np.exp(scores)
+    out: FloatArray = (e / e.sum()).astype(np.float32)
+    return out
+
+
+def calibrated(raw: float, calib: tuple[float, float]) -> float:
+    p = min(max(raw, 1e-6), 1 - 1e-6)
+    return _sigmoid(calib[0] * math.log(p / (1 - p)) + calib[1])
