@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             by_span.setdefault((s["start"], s["end"]), []).append(s["technique"])
         keys = list(by_span)
         ranked = classify_spans(body, keys, "en" if args.lang == "en" else "xx")
-        for key, ranks in zip(keys, ranked):
+        for key, ranks in zip(keys, ranked, strict=False):
             k = len(by_span[key])
             tc_pred.append([lab for lab, _ in ranks[:k]])
             tc_gold.append(by_span[key])

@@ -55,6 +55,7 @@ DEFAULT_ANALYSERS: tuple[str, ...] = (
     "entities.v1",
     "attributions.v1",
     "claims.v1",
+    "techniques.v1",
 )
 # Corpus-level stages run after new articles are stored, in order.
 DEFAULT_CORPUS: tuple[str, ...] = ("stories.v1", "entities-index.v1")

@@ -112,6 +112,7 @@ BUILTIN_STAGES = {
     "entities.v1": "narratrace.analyse.entities:EntityStage",
     "attributions.v1": "narratrace.analyse.attribution:AttributionStage",
     "claims.v1": "narratrace.analyse.claims:ClaimStage",
+    "techniques.v1": "narratrace.analyse.techniques:TechniqueStage",
     "narratives.v1": "narratrace.narratives.stage:NarrativeStage",
     "entities-index.v1": "narratrace.analyse.entities.index:EntityIndexStage",
     "stories.v1": "narratrace.stories.stage:StoriesStage",

@@ -82,6 +82,7 @@ BUILTIN_ROLES: dict[str, tuple[str, ...]] = {
     "entities.v1": ("analyser",),
     "attributions.v1": ("analyser",),
     "claims.v1": ("analyser",),
+    "techniques.v1": ("analyser",),
     "narratives.v1": ("analyser",),
     "entities-index.v1": ("corpus",),
     "stories.v1": ("corpus",),

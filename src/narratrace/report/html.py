@@ -65,6 +65,7 @@ def build_context(store: Store, run_id: int | None = None) -> dict[str, Any]:
     rejections = store.runs.rejections(run_id)
     removed_kinds: collections.Counter[str] = collections.Counter(r.kind for a in articles for r in a.removed)
     return {
+        **_techniques(articles),
         "version": __version__,
         "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "run_id": run_id,
@@ -77,6 +78,25 @@ def build_context(store: Store, run_id: int | None = None) -> dict[str, Any]:
         "languages": collections.Counter(a.lang or "unknown" for a in articles).most_common(),
         "removed_kinds": removed_kinds.most_common(),
     }
+
+
+def _techniques(articles: list[Article]) -> dict[str, Any]:
+    """The techniques of the reported articles: spans and articles per label, with DISARM ids."""
+    from ..analyse.techniques.labels import load
+
+    lab = load()
+    spans: collections.Counter[str] = collections.Counter()
+    arts: collections.Counter[str] = collections.Counter()
+    for a in articles:
+        names = [t.technique for t in a.techniques]
+        spans.update(names)
+        arts.update(set(names))
+    rows = [
+        {"technique": t, "spans": n, "articles": arts[t], "disarm": lab.disarm.get(t, ()),
+         "about": lab.descriptions.get(t, "")}
+        for t, n in sorted(spans.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return {"techniques": rows, "disarm_version": lab.disarm_version}
 
 
 def render_report(store: Store, run_id: int | None = None) -> str:

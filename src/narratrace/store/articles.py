@@ -51,6 +51,7 @@ class Articles(ArticleListing):
                     ).scalar_one()
                     _write_mentions(conn, article)
                     _write_matches(conn, article)
+                    _write_techniques(conn, article)
                     if pending:
                         conn.execute(
                             insert(schema.pending),
@@ -71,8 +72,12 @@ class Articles(ArticleListing):
                 conn.execute(
                     delete(schema.narrative_matches).where(schema.narrative_matches.c.article_id == article.id)
                 )
+                conn.execute(
+                    delete(schema.article_techniques).where(schema.article_techniques.c.article_id == article.id)
+                )
                 _write_mentions(conn, article)
                 _write_matches(conn, article)
+                _write_techniques(conn, article)
 
     # -- corpus stages' work list ---------------------------------------------------
     def pending(self, stage: str) -> list[str]:
@@ -189,3 +194,14 @@ def _write_matches(conn: Connection, article: Article) -> None:
     ]
     if rows:
         conn.execute(insert(schema.narrative_matches), rows)
+
+
+def _write_techniques(conn: Connection, article: Article) -> None:
+    counts: dict[str, int] = {}
+    for t in article.techniques:
+        counts[t.technique] = counts.get(t.technique, 0) + 1
+    if counts:
+        conn.execute(
+            insert(schema.article_techniques),
+            [{"article_id": article.id, "technique": k, "n": v} for k, v in counts.items()],
+        )

@@ -56,6 +56,7 @@ class ArticleFilter:
     story: str | None = None
     narrative: str | None = None
     entity: str | None = None
+    technique: str | None = None
 
     def conditions(self, conn: Connection | None = None) -> list[Any]:
         conds: list[Any] = []
@@ -76,6 +77,9 @@ class ArticleFilter:
             conds.append(_member(conn, nm.c.article_id, nm.c.narrative_id, self.narrative))
         if self.entity:
             conds.append(_member(conn, me.c.article_id, me.c.canonical_id, self.entity))
+        if self.technique:
+            at = schema.article_techniques
+            conds.append(_member(conn, at.c.article_id, at.c.technique, self.technique))
         return conds
 
     def as_params(self) -> dict[str, str]:

@@ -257,3 +257,15 @@ raw_copy_items = Table(
     Column("content_hash", String(64), primary_key=True),
     Column("sha256", String(64), ForeignKey("raw_copies.sha256"), primary_key=True),
 )
+
+# Techniques found in each article, counted per technique (issue 13, migration 0011): the
+# spans stay in the record; this table answers "articles using technique X" and
+# "techniques per outlet" without reading every record.
+article_techniques = Table(
+    "article_techniques",
+    metadata,
+    Column("article_id", String(40), ForeignKey("articles.id"), primary_key=True),
+    Column("technique", String(64), primary_key=True),
+    Column("n", Integer, nullable=False),
+    Index("ix_article_techniques_technique", "technique"),
+)

@@ -34,6 +34,7 @@ from .narratives import Narratives
 from .runs import Runs
 from .search import FullText
 from .stories import Stories
+from .techniques import Techniques
 from .vectors import Sketches, Vectors
 from .watch import Watch
 
@@ -93,6 +94,7 @@ class Store:
         self.vectors = Vectors(db)
         self.sketches = Sketches(db)
         self.evidence = Evidence(db)
+        self.techniques = Techniques(db)
 
     @property
     def engine(self) -> Engine:

@@ -106,13 +106,14 @@ def articles(
     story: Text = None,
     narrative: Text = None,
     entity: Text = None,
+    technique: Text = None,
     sort: Literal["recent", "published"] = "recent",
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     limit: Limit = 50,
     format: Format = "json",
 ) -> Any:
     """Articles, newest first (or by publication date), filtered; keyset-paginated by ``next``."""
-    filt = ArticleFilter(lang, outlet, date_from, date_to, story, narrative, entity)
+    filt = ArticleFilter(lang, outlet, date_from, date_to, story, narrative, entity, technique)
     if format != "json":
         return download(_export_articles(w, filt, sort, format), format, ARTICLE_COLUMNS, "articles")
     with w.store.engine.connect() as conn:

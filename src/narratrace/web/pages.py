@@ -18,7 +18,7 @@ from .charts import bars, meaningful_edges, stacked, story_graph
 from .corpus import entity_detail, filter_entities, list_entities, list_stories, overview, story_detail
 from .narratives import narrative_detail
 from .queries import ArticleFilter, derived_from, get_record, list_articles, summaries_by_id
-from .render import marks_of, segments, strongest_layer
+from .render import marks_of, segments, strongest_layer, technique_table
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50
@@ -58,10 +58,11 @@ def articles_page(
     story: Text = None,
     narrative: Text = None,
     entity: Text = None,
+    technique: Text = None,
     sort: Literal["recent", "published"] = "recent",
     cursor: Annotated[str | None, Query(max_length=512)] = None,
 ) -> HTMLResponse:
-    filt = ArticleFilter(lang, outlet, date_from, date_to, story, narrative, entity)
+    filt = ArticleFilter(lang, outlet, date_from, date_to, story, narrative, entity, technique)
     with w.store.engine.connect() as conn:
         page = list_articles(conn, filt, sort, cursor, PAGE, memo=w.cache.get)
     params = filt.as_params() | {"sort": sort}
@@ -155,6 +156,7 @@ def story_page(request: Request, w: Web, story_id: Ident) -> HTMLResponse:
         lang_bars=bars(s["languages"]),
         titles=titles,
         edges=meaningful_edges(s["edges"]),
+        techniques=technique_table(w.store.techniques.by_outlet(story=story_id)),
     )
 
 
@@ -179,6 +181,7 @@ def narrative_page(request: Request, w: Web, narrative_id: Ident) -> HTMLRespons
         timeline=stacked(points, "month", "lang"),
         outlet_bars=bars(n["outlets"]),
         stance_bars=bars(n["stances"]),
+        techniques=technique_table(w.store.techniques.by_outlet(narrative=narrative_id)),
     )
 
 

@@ -15,16 +15,15 @@ import binascii
 import json
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, Select, Text, and_, cast, func, literal_column, or_, select
 from sqlalchemy.engine import Connection
 
 from ..store import schema
+from ..store.listing import ArticleFilter as ArticleFilter
 
 COUNT_CAP = 10_000
-DENSE = 5_000
 MAX_PAGE = 200
 A = schema.articles
 
@@ -42,55 +41,6 @@ SUMMARY_COLUMNS = (
 
 class QueryError(ValueError):
     """A request that cannot be answered as asked (bad cursor, bad filter); a 400."""
-
-
-@dataclass(frozen=True)
-class ArticleFilter:
-    lang: str | None = None
-    outlet: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
-    story: str | None = None
-    narrative: str | None = None
-    entity: str | None = None
-
-    def conditions(self, conn: Connection | None = None) -> list[Any]:
-        conds: list[Any] = []
-        if self.lang:
-            conds.append(A.c.lang == self.lang.strip().lower())  # language codes are stored lower-case
-        if self.outlet:
-            conds.append(A.c.outlet == self.outlet)
-        if self.date_from:
-            conds.append(A.c.published >= self.date_from)
-        if self.date_to:
-            # "~" sorts after every character of an ISO date, so "2019-03-31T10:00"
-            # and "2019-03-31" are both inside date_to=2019-03-31.
-            conds.append(A.c.published <= self.date_to + "~")
-        if self.story:
-            conds.append(A.c.story_id == self.story)
-        nm, me = schema.narrative_matches, schema.mentions
-        if self.narrative:
-            conds.append(_member(conn, nm.c.article_id, nm.c.narrative_id, self.narrative))
-        if self.entity:
-            conds.append(_member(conn, me.c.article_id, me.c.canonical_id, self.entity))
-        return conds
-
-    def as_params(self) -> dict[str, str]:
-        return {k: v for k, v in self.__dict__.items() if v}
-
-
-def _member(conn: Connection | None, article_col: Any, key_col: Any, value: str) -> Any:
-    """Articles linked to ``value`` in a side table, in the form the database runs fastest.
-
-    A rare entity: the list of its articles, then a sort of those few. A common one
-    (in most articles): walk the articles in page order and probe the side table, which
-    finds a page of fifty after fifty-odd probes instead of sorting 100,000 ids.
-    """
-    if conn is not None:
-        capped = select(literal_column("1")).where(key_col == value).limit(DENSE).subquery()
-        if int(conn.execute(select(func.count()).select_from(capped)).scalar() or 0) >= DENSE:
-            return select(literal_column("1")).where(article_col == A.c.id, key_col == value).exists()
-    return A.c.id.in_(select(article_col).where(key_col == value))
 
 
 def summary(row: Any) -> dict[str, Any]:

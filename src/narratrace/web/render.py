@@ -16,7 +16,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 MAX_MARKS = 5000
-KIND_ORDER = ("narrative", "technique", "claim", "attribution", "entity")
+KIND_ORDER = ("narrative", "claim", "attribution", "entity", "technique")  # techniques open only alone
+MAX_TECHNIQUE_COLUMNS = 12
 
 
 def safe_url(url: Any) -> str | None:
@@ -48,13 +49,42 @@ def marks_of(record: dict[str, Any]) -> list[dict[str, Any]]:
     for c in record.get("claims") or []:
         who = f", said by {c['speaker']}" if c.get("speaker") else ""
         marks.append(_mark(c, "claim", f"Claim (check-worthiness {_num(c.get('checkworthiness'))}){who}"))
+    about = technique_descriptions()
     for t in record.get("techniques") or []:
-        marks.append(_mark(t, "technique", f"Technique: {t.get('technique')} (score {_num(t.get('score'))})"))
+        name = str(t.get("technique") or "?")
+        disarm = ", ".join(str(x) for x in t.get("disarm") or [])
+        label = f"Technique: {name} (score {_num(t.get('score'))})"
+        if about.get(name):
+            label += f": {about[name]}"
+        if disarm:
+            label += f" DISARM {disarm}."
+        marks.append(_mark(t, "technique", label))
     for n in record.get("narratives") or []:
         label = f"Narrative evidence: {n.get('title') or n.get('id')} (score {_num(n.get('score'))}, {n.get('stance')})"
         for ev in n.get("evidence") or []:
             marks.append(_mark(ev, "narrative", label, n.get("id")))
     return [m for m in marks if m["end"] > m["start"]][:MAX_MARKS]
+
+
+def technique_descriptions() -> dict[str, str]:
+    """One sentence per technique label (``analyse/techniques/data/labels.yaml``), for hovers."""
+    from ..analyse.techniques.labels import load
+
+    return load().descriptions
+
+
+def technique_table(by_outlet: dict[str, Any]) -> dict[str, Any]:
+    """Outlets x techniques counts (most used techniques as columns) for the story and narrative pages."""
+    totals: dict[str, int] = {}
+    for counts in by_outlet.values():
+        for tech, n in counts.items():
+            totals[tech] = totals.get(tech, 0) + int(n)
+    columns = sorted(totals, key=lambda t: (-totals[t], t))[:MAX_TECHNIQUE_COLUMNS]
+    rows = [
+        {"outlet": outlet, "counts": [int(counts.get(c, 0)) for c in columns], "total": sum(counts.values())}
+        for outlet, counts in by_outlet.items()
+    ]
+    return {"columns": columns, "rows": rows, "about": technique_descriptions()}
 
 
 def strongest_layer(kinds: list[str] | set[str]) -> str | None:

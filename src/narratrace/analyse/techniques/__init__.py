@@ -31,7 +31,9 @@ def _lexicon(lang: str | None) -> lexicon.Lexicon:
     return lexicon.load(lang if lang in lexicon.LANGUAGES else "en")
 
 
-def classify_spans(body: str, spans: Sequence[tuple[int, int]], lang: str | None = "en") -> list[list[tuple[str, float]]]:
+def classify_spans(
+    body: str, spans: Sequence[tuple[int, int]], lang: str | None = "en"
+) -> list[list[tuple[str, float]]]:
     """PTC techniques of given spans, most likely first, with probabilities (for the TC measure)."""
     w = model.load()
     fam, lexical = _family(lang)
@@ -103,6 +105,9 @@ class TechniqueStage:
     """Analyser "techniques.v1": fills ``Article.techniques`` (runs after language.v1)."""
 
     name = "techniques.v1"
+    role = "analyser"
+    requires = ("body", "lang")
+    assigns = ("techniques",)
 
     def __init__(self, min_score: float = 0.0) -> None:
         self.min_score = min_score

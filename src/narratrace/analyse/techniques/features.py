@@ -12,6 +12,8 @@ scored by the model trained on the universal features only.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import zlib
 from collections import Counter
@@ -73,8 +75,17 @@ def tokenize(body: str) -> list[Token]:
     return out
 
 
+_CACHE: dict[str, int] = {}
+
+
 def h(feature: str) -> int:
-    return zlib.crc32(feature.encode("utf-8")) & _MASK
+    """Hashed index of a feature string (memoised: most strings recur in every article)."""
+    i = _CACHE.get(feature)
+    if i is None:
+        if len(_CACHE) > 400_000:
+            _CACHE.clear()
+        i = _CACHE[feature] = zlib.crc32(feature.encode("utf-8")) & _MASK
+    return i
 
 
 def _shape(t: str) -> str:
@@ -92,6 +103,8 @@ def _shape(t: str) -> str:
 @dataclass
 class ArticleContext:
     tokens: list[Token]
+    shapes: list[str]
+    starts: list[int]
     lex: list[tuple[str, ...]]  # lexicon categories per token
     seen_before: list[bool]
     counts: Counter[str]
@@ -124,7 +137,8 @@ def context(body: str, lexicon: Lexicon, tokens: list[Token] | None = None) -> A
         cats = {c for i in idx for c in lex[i]}
         f.extend(f"sc:{c}" for c in cats)
         sent_feats[s] = f
-    return ArticleContext(toks, lex, seen_before, counts, sent_feats)
+    shapes = [_shape(t.text) for t in toks]
+    return ArticleContext(toks, shapes, [t.start for t in toks], lex, seen_before, counts, sent_feats)
 
 
 def token_features(ctx: ArticleContext, i: int, lexical: bool) -> list[str]:
@@ -132,7 +146,8 @@ def token_features(ctx: ArticleContext, i: int, lexical: bool) -> list[str]:
     toks = ctx.tokens
     t = toks[i]
     n = len(toks)
-    f = ["b", f"sh:{_shape(t.text)}", *ctx.sent_feats[t.sent]]
+    shapes = ctx.shapes
+    f = ["b", f"sh:{shapes[i]}", *ctx.sent_feats[t.sent]]
     if t.quoted:
         f.append("q")
     for c in ctx.lex[i]:
@@ -142,7 +157,7 @@ def token_features(ctx: ArticleContext, i: int, lexical: bool) -> list[str]:
         if 0 <= j < n and toks[j].sent == t.sent:
             for c in ctx.lex[j]:
                 f.append(f"x{d}:{c}")
-            f.append(f"sh{d}:{_shape(toks[j].text)}")
+            f.append(f"sh{d}:{shapes[j]}")
             if toks[j].quoted != t.quoted:
                 f.append(f"qb{d}")
         else:
@@ -170,7 +185,12 @@ def token_features(ctx: ArticleContext, i: int, lexical: bool) -> list[str]:
 
 def span_features(ctx: ArticleContext, start: int, end: int, body: str, lexical: bool) -> list[str]:
     """Feature strings of the span ``body[start:end]`` for the technique classifier."""
-    idx = [i for i, t in enumerate(ctx.tokens) if t.start >= start and t.end <= end]
+    first = bisect.bisect_left(ctx.starts, start)
+    idx = []
+    for i in range(first, len(ctx.tokens)):
+        if ctx.tokens[i].end > end:
+            break
+        idx.append(i)
     text = body[start:end]
     low = text.lower()
     n = len(idx)
@@ -203,7 +223,7 @@ def span_features(ctx: ArticleContext, start: int, end: int, body: str, lexical:
     if lexical:
         words = [toks[i].low for i in idx]
         f.extend(f"w:{w}" for w in words)
-        f.extend(f"bg:{a}|{b}" for a, b in zip(words, words[1:]))
+        f.extend(f"bg:{a}|{b}" for a, b in itertools.pairwise(words))
         f.append(f"first:{words[0]}")
         f.append(f"last:{words[-1]}")
         s = f" {low[:300]} "

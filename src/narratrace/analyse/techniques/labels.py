@@ -21,6 +21,7 @@ class Labels:
     cues: tuple[tuple[str, str], ...]
     disarm: dict[str, tuple[str, ...]]
     disarm_version: str
+    descriptions: dict[str, str]
 
     def to_semeval2023(self, ptc: str, categories: set[str]) -> str:
         default, rules = self.from_ptc[ptc]
@@ -64,4 +65,5 @@ def load() -> Labels:
         _pairs(cues.get("rules")),
         disarm,
         str(dis["version"]),
+        {str(k): str(v) for k, v in (lab.get("descriptions") or {}).items()},
     )

@@ -24,8 +24,10 @@ class Lexicon:
     lang: str
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     prefixes: dict[int, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    # first word -> [(words, category)]; a word ending in "*" matches as a prefix
     phrases: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
     stop: frozenset[str] = frozenset()
+    prefix_phrases: tuple[tuple[tuple[str, ...], str], ...] = ()
 
     def is_stop(self, word: str) -> bool:
         return word in self.stop
@@ -41,11 +43,14 @@ class Lexicon:
                     if more:
                         cats = cats + more
             out.append(cats)
-        if self.phrases:
+        if self.phrases or self.prefix_phrases:
             for i, w in enumerate(words):
-                for seq, cat in self.phrases.get(w, ()):
+                cands = self.phrases.get(w, [])
+                if self.prefix_phrases:
+                    cands = cands + [p for p in self.prefix_phrases if w.startswith(p[0][0][:-1])]
+                for seq, cat in cands:
                     k = len(seq)
-                    if tuple(words[i : i + k]) == seq:
+                    if _matches(seq, words[i : i + k]):
                         for j in range(i, i + k):
                             if cat not in out[j]:
                                 out[j] = out[j] + (cat,)
@@ -58,40 +63,55 @@ class Lexicon:
         return cats
 
 
+def _matches(seq: tuple[str, ...], words: list[str]) -> bool:
+    if len(words) < len(seq):
+        return False
+    for pat, w in zip(seq, words, strict=False):
+        if pat.endswith("*") and len(pat) > 1:
+            if not w.startswith(pat[:-1]):
+                return False
+        elif pat != w:
+            return False
+    return True
+
+
 def _split(entry: str) -> list[str]:
+    """Words of a lexicon phrase; a trailing ``*`` stays on its word (a prefix)."""
     from .features import tokenize
 
-    return [t.low for t in tokenize(entry)]
+    out: list[str] = []
+    for t in tokenize(entry):
+        if t.low == "*" and out:
+            out[-1] += "*"
+        else:
+            out.append(t.low)
+    return out
 
 
 def build(lang: str, data: dict[str, Any]) -> Lexicon:
     words: dict[str, tuple[str, ...]] = {}
     prefixes: dict[int, dict[str, tuple[str, ...]]] = {}
     phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    prefix_phrases: list[tuple[tuple[str, ...], str]] = []
     for cat, entries in (data.get("categories") or {}).items():
         for raw in entries or ():
             entry = str(raw).strip().lower()
             if not entry:
                 continue
-            if entry.endswith("*") and " " in entry:
-                # a phrase whose last word may inflect: match the listed form and its plural
-                entry = entry[:-1]
-                for form in (entry, entry + "s"):
-                    parts = _split(form)
-                    phrases.setdefault(parts[0], []).append((tuple(parts), cat))
-                continue
-            if entry.endswith("*"):
+            if entry.endswith("*") and " " not in entry:
                 stem = entry[:-1]
                 t = prefixes.setdefault(len(stem), {})
-                t[stem] = tuple(dict.fromkeys(t.get(stem, ()) + (cat,)))
+                t[stem] = tuple(dict.fromkeys((*t.get(stem, ()), cat)))
                 continue
             parts = _split(entry)
             if len(parts) == 1:
-                words[parts[0]] = tuple(dict.fromkeys(words.get(parts[0], ()) + (cat,)))
+                words[parts[0]] = tuple(dict.fromkeys((*words.get(parts[0], ()), cat)))
+            elif parts and parts[0].endswith("*"):
+                prefix_phrases.append((tuple(parts), cat))
             elif parts:
                 phrases.setdefault(parts[0], []).append((tuple(parts), cat))
     stop = frozenset(str(w).lower() for w in data.get("stop") or ())
-    return Lexicon(lang, words, prefixes, phrases, stop)
+    return Lexicon(lang, words, prefixes, phrases, stop, tuple(prefix_phrases))
 
 
 @functools.cache

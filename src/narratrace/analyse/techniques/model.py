@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .features import DIM, ArticleContext, h, span_features, token_features
+from .features import _CACHE, DIM, ArticleContext, h, span_features, token_features
 
 FloatArray = npt.NDArray[np.float32]
 _EDGE_PUNCT = set(".,;:!?)(-–—…")
@@ -76,14 +76,18 @@ def _sigmoid(x: float) -> float:
 
 def tag(ctx: ArticleContext, w: FamilyWeights, lexical: bool) -> list[float]:
     """Probability of each token to be inside a persuasion span."""
-    wt = w.tagger
-    out = []
-    for i in range(len(ctx.tokens)):
-        x = 0.0
-        for f in token_features(ctx, i, lexical):
-            x += wt[h(f)]
-        out.append(_sigmoid(float(x)))
-    return out
+    n = len(ctx.tokens)
+    if not n:
+        return []
+    flat: list[int] = []
+    bounds = np.zeros(n, dtype=np.int64)
+    get = _CACHE.get
+    for i in range(n):
+        bounds[i] = len(flat)
+        flat.extend([get(f) or h(f) for f in token_features(ctx, i, lexical)])
+    x = np.add.reduceat(w.tagger[np.asarray(flat, dtype=np.int64)], bounds)
+    probs: list[float] = (1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))).tolist()
+    return probs
 
 
 def decode(ctx: ArticleContext, probs: list[float], w: FamilyWeights) -> list[tuple[int, int, float]]:
@@ -94,9 +98,7 @@ def decode(ctx: ArticleContext, probs: list[float], w: FamilyWeights) -> list[tu
     for i in range(n):
         if probs[i] < w.threshold:
             continue
-        if runs and runs[-1][1] == i - 1 and toks[runs[-1][0]].sent == toks[i].sent:
-            runs[-1][1] = i
-        elif (
+        if (runs and runs[-1][1] == i - 1 and toks[runs[-1][0]].sent == toks[i].sent) or (
             runs
             and runs[-1][1] == i - 2
             and probs[i - 1] >= w.gap
