@@ -20,7 +20,8 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import normalize
 
 from narratrace.analyse.techniques import features as F
 from narratrace.analyse.techniques import lexicon as L
@@ -75,9 +76,9 @@ def span_rows(arts: list[dict[str, Any]], lexical: bool) -> tuple[list[list[int]
     return rows, labels
 
 
-def fit_tagger(x: sparse.csr_matrix, y: np.ndarray, alpha: float) -> np.ndarray:
-    """Logistic regression by SGD (liblinear takes minutes on 400k tokens on a busy 2-core box)."""
-    clf = SGDClassifier(loss="log_loss", alpha=alpha, max_iter=8, tol=None, fit_intercept=False, random_state=0)
+def fit_tagger(x: sparse.csr_matrix, y: np.ndarray, c: float) -> np.ndarray:
+    """L2 logistic regression (liblinear; SGD was faster but 0.013 SI F1 worse in CV)."""
+    clf = LogisticRegression(C=c, solver="liblinear", fit_intercept=False, max_iter=200)
     clf.fit(x, y)
     return clf.coef_[0].astype(np.float32)
 
@@ -109,12 +110,44 @@ def si_at(arts: list[dict[str, Any]], probs: list[np.ndarray], thr: float, gap: 
     return S.span_prf(pred, gold)
 
 
+def calibrate(
+    arts: list[dict[str, Any]],
+    probs: list[np.ndarray],
+    folds: list[int],
+    classifiers: list[np.ndarray],
+    classes: list[str],
+    best: tuple[float, float, float],
+    lexical: bool,
+    norm: bool,
+) -> tuple[float, float]:
+    """Platt scaling of span_prob * technique_prob on out-of-fold spans.
+
+    A predicted span is a hit when it overlaps a gold span of the same PTC technique.
+    """
+    xs, ys = [], []
+    for a, p, f in zip(arts, probs, folds, strict=True):
+        fw = M.FamilyWeights(np.zeros(1, np.float32), classifiers[f], best[1], best[2], (1.0, 0.0), norm)
+        toks = a["ctx"].tokens
+        for s, e, span_p in M.decode(a["ctx"], list(p), fw):
+            start, end = toks[s].start, toks[e].end
+            q = M.softmax_scores(fw, F.hashed(F.span_features(a["ctx"], start, end, a["text"], lexical)))
+            k = int(q.argmax())
+            raw = min(max(span_p * float(q[k]), 1e-6), 1 - 1e-6)
+            xs.append(np.log(raw / (1 - raw)))
+            ys.append(any(g["technique"] == classes[k] and g["start"] < end and start < g["end"] for g in a["spans"]))
+    clf = LogisticRegression(C=100.0)
+    clf.fit(np.array(xs).reshape(-1, 1), np.array(ys, dtype=int))
+    return float(clf.coef_[0][0]), float(clf.intercept_[0])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--ptc", type=Path, default=DEFAULT_PTC)
     ap.add_argument("--folds", type=int, default=3)
-    ap.add_argument("--tagger-alpha", type=float, default=2e-5)
+    ap.add_argument("--tagger-c", type=float, default=0.1)
     ap.add_argument("--classifier-c", type=float, default=1.0)
+    ap.add_argument("--normalise", action=argparse.BooleanOptionalAction, default=True,
+                    help="L2-normalise span feature counts before the classifier")
     ap.add_argument("--out", type=Path, default=Path(M.__file__).parent / "data")
     args = ap.parse_args(argv)
     t0 = time.time()
@@ -137,17 +170,21 @@ def main(argv: list[str] | None = None) -> int:
         tok_art = np.concatenate([np.full(len(a["y"]), i) for i, a in enumerate(arts)])
         srows, slabels = span_rows(arts, lexical)
         x_span = matrix(srows)
+        if args.normalise:
+            x_span = normalize(x_span)
+        fold_classifiers: list[np.ndarray] = []
         span_art = np.array([i for i, a in enumerate(arts) for _ in a["spans"]])
         oof_tok = np.zeros(len(y_tok), dtype=np.float32)
         oof_span = np.zeros((len(slabels), len(classes)), dtype=np.float32)
         for k in range(args.folds):
             test_arts = {i for i, f in enumerate(folds) if f == k}
             tr = ~np.isin(tok_art, list(test_arts))
-            w = fit_tagger(x_tok[tr], y_tok[tr], args.tagger_alpha)
+            w = fit_tagger(x_tok[tr], y_tok[tr], args.tagger_c)
             oof_tok[~tr] = 1 / (1 + np.exp(-(x_tok[~tr] @ w)))
             trs = ~np.isin(span_art, list(test_arts))
             train_labels = [lab for lab, m in zip(slabels, trs, strict=True) if m]
             wc = fit_classifier(x_span[trs], train_labels, classes, args.classifier_c)
+            fold_classifiers.append(wc)
             sc = x_span[~trs] @ wc.T
             sc = np.exp(sc - sc.max(axis=1, keepdims=True))
             oof_span[~trs] = sc / sc.sum(axis=1, keepdims=True)
@@ -162,10 +199,14 @@ def main(argv: list[str] | None = None) -> int:
         tc = S.tc_micro_f1([[classes[int(np.argmax(p))]] for p in oof_span], [[lab] for lab in slabels])
         print(f"{fam}: CV SI F1 {best[0]:.3f} at threshold {best[1]:.3f} gap {best[2]:.3f}; "
               f"CV TC micro-F1 (one label per span) {tc:.3f}")
-        arrays[f"{fam}_tagger"] = fit_tagger(x_tok, y_tok, args.tagger_alpha).astype(np.float16)
+        calib = calibrate(arts, probs, folds, fold_classifiers, classes, best, lexical, args.normalise)
+        print(f"{fam}: Platt calibration a={calib[0]:.3f} b={calib[1]:.3f}")
+        arrays[f"{fam}_tagger"] = fit_tagger(x_tok, y_tok, args.tagger_c).astype(np.float16)
         arrays[f"{fam}_classifier"] = fit_classifier(x_span, slabels, classes, args.classifier_c).astype(np.float16)
-        meta["families"][fam] = {"threshold": best[1], "gap": best[2], "calib": [1.0, 0.0],
-                                 "cv": {"si_f1": round(best[0], 4), "tc_micro_f1": round(tc, 4), "folds": args.folds}}
+        meta["families"][fam] = {
+            "threshold": best[1], "gap": best[2], "calib": list(calib), "classifier_norm": args.normalise,
+            "cv": {"si_f1": round(best[0], 4), "tc_micro_f1": round(tc, 4), "folds": args.folds},
+        }
     args.out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(args.out / "model.npz", **arrays)
     (args.out / "model.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")

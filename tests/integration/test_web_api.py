@@ -124,6 +124,25 @@ def test_stories_narratives_entities(client: TestClient, corpus: dict[str, Artic
     assert ent["articles"]["total"] == 3
 
 
+def test_articles_filter_by_technique_and_pages_count_them_per_outlet(
+    client: TestClient, corpus: dict[str, Article]
+) -> None:
+    ids = {a["id"] for a in client.get("/api/articles", params={"technique": "Doubt"}).json()["items"]}
+    assert ids == {corpus["fr"].id}
+    loaded = {a["id"] for a in client.get("/api/articles", params={"technique": "Loaded_Language"}).json()["items"]}
+    assert corpus["en"].id in loaded and corpus["fr"].id not in loaded
+    assert client.get("/api/articles", params={"technique": "Slogans"}).json()["items"] == []
+    record = client.get(f"/api/articles/{corpus['fr'].id}").json()
+    assert record["techniques"][0]["disarm"] == ["T0168", "T0022"]
+    story = client.get("/stories/story-idlib").text
+    assert "Persuasion techniques per outlet" in story and "Le Veilleur" in story
+    assert "/articles?technique=Doubt&amp;story=story-idlib" in story
+    narrative = client.get("/narratives/staged-chemical-attacks").text
+    assert "Persuasion techniques per outlet" in narrative and "Loaded Language" in narrative
+    page = client.get("/articles", params={"technique": "Doubt"}).text
+    assert "Moscou dénonce" in page and "Moscow warns" not in page
+
+
 def test_text_search_with_snippets(client: TestClient, corpus: dict[str, Article]) -> None:
     res = client.get("/api/search", params={"q": "bidons chlore", "mode": "text"}).json()
     assert res["items"][0]["id"] == corpus["fr"].id

@@ -148,6 +148,14 @@ def test_follow_a_story_to_an_article(server: tuple[str, dict[str, Article]], pa
     assert page.locator("#body.hide-entity").count() == 0
     layer.click()
     assert page.locator("#body.hide-entity").count() == 1
+    # persuasion techniques are a layer of their own, off while other layers are on
+    technique = page.locator("mark.hl-technique", has_text="une provocation")
+    assert page.locator("#body.hide-technique").count() == 1
+    page.locator("button[data-layer=technique]").click()
+    assert page.locator("#body.hide-technique").count() == 0
+    technique.hover()
+    explained = page.locator("#explain").inner_text()
+    assert "Technique: Doubt" in explained and "without evidence" in explained and "T0168" in explained
     page.screenshot(path=str(shots / "article.png"), full_page=True)
     page.goto(base + f"/articles/{corpus['en'].id}")
     comments = page.locator("details.folded").first

@@ -132,6 +132,9 @@ def build() -> dict[str, Article]:
             _ent(FR_TRANSLATION, "Khan Cheikhoun", "LOC", "Q-khan-shaykhun", "Khan Shaykhun"),
             _ent(FR_TRANSLATION, "Casques blancs", "ORG", "Q-white-helmets", "White Helmets"),
         ),
+        techniques=(
+            Technique("Doubt", *span(FR_TRANSLATION, "une provocation"), "une provocation", 0.55, ("T0168", "T0022")),
+        ),
         attributions=(
             Attribution(
                 "translated_by",

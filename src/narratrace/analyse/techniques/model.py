@@ -35,6 +35,7 @@ class FamilyWeights:
     threshold: float
     gap: float  # a single token between two runs joins them when its probability reaches this
     calib: tuple[float, float]  # Platt a, b on the logit of span_prob * technique_prob
+    norm: bool = False  # span feature counts L2-normalised before the classifier
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ def from_arrays(arrays: dict[str, Any], meta: dict[str, Any]) -> Weights:
             float(m["threshold"]),
             float(m["gap"]),
             (float(m["calib"][0]), float(m["calib"][1])),
+            bool(m.get("classifier_norm", False)),
         )
     return Weights(tuple(meta["classes"]), fams, meta)
 
@@ -121,8 +123,17 @@ def decode(ctx: ArticleContext, probs: list[float], w: FamilyWeights) -> list[tu
 
 def classify(ctx: ArticleContext, body: str, start: int, end: int, w: FamilyWeights, lexical: bool) -> FloatArray:
     """Technique probabilities (softmax over the PTC classes) of one span."""
-    idx = [h(f) for f in span_features(ctx, start, end, body, lexical)]
-    scores = w.classifier[:, idx].sum(axis=1)
+    return softmax_scores(w, [h(f) for f in span_features(ctx, start, end, body, lexical)])
+
+
+def softmax_scores(w: FamilyWeights, idx: list[int]) -> FloatArray:
+    """Softmax of the classifier's scores for one span's hashed feature indices."""
+    if w.norm:
+        uniq, counts = np.unique(np.asarray(idx, dtype=np.int64), return_counts=True)
+        x = counts.astype(np.float32)
+        scores = (w.classifier[:, uniq] @ x) / float(np.sqrt((x * x).sum()))
+    else:
+        scores = w.classifier[:, idx].sum(axis=1)
     scores = scores - scores.max()
     e = np.exp(scores)
     out: FloatArray = (e / e.sum()).astype(np.float32)
