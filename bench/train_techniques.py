@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=3)
     ap.add_argument("--tagger-c", type=float, default=0.1)
     ap.add_argument("--classifier-c", type=float, default=1.0)
-    ap.add_argument("--normalise", action=argparse.BooleanOptionalAction, default=True,
+    ap.add_argument("--normalise", action=argparse.BooleanOptionalAction, default=False,
                     help="L2-normalise span feature counts before the classifier")
     ap.add_argument("--out", type=Path, default=Path(M.__file__).parent / "data")
     args = ap.parse_args(argv)
