@@ -1,7 +1,7 @@
 """article techniques: per-article counts of persuasion techniques (issue 13)
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0008
 """
 from typing import Sequence, Union
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision: str = '0011'
-down_revision: Union[str, Sequence[str], None] = '0009'
+down_revision: Union[str, Sequence[str], None] = '0008'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
