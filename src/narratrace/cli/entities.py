@@ -7,6 +7,7 @@ import json
 import click
 
 from .common import db_option, handle_broken_pipe, open_db
+from .terminal import shown
 
 ENTITY_TYPES = ["PER", "ORG", "LOC", "MEDIA", "NORP", "MISC", "DATE", "MONEY", "PERCENT"]
 
@@ -32,9 +33,9 @@ def entities_cmd(db: str, type_: str | None, limit: int, min_mentions: int, fmt:
     click.echo(f"{'mentions':>8} {'articles':>8}  {'type':<6} {'name':<32} {'languages':<10} outlets / spellings")
     for r in rows:
         click.echo(
-            f"{r['mentions']:>8} {r['articles']:>8}  {r['type']:<6} {r['canonical_name'][:32]:<32} "
-            f"{','.join(r['languages'])[:10]:<10} {', '.join(r['outlets'])[:40]}"
-            + (f"  [{' / '.join(r['spellings'][:4])}]" if len(r["spellings"]) > 1 else "")
+            f"{r['mentions']:>8} {r['articles']:>8}  {shown(r['type']):<6} {shown(r['canonical_name'][:32]):<32} "
+            f"{shown(','.join(r['languages'])[:10]):<10} {shown(', '.join(r['outlets'])[:40])}"
+            + (f"  [{shown(' / '.join(r['spellings'][:4]))}]" if len(r["spellings"]) > 1 else "")
         )
 
 

@@ -10,11 +10,12 @@ import click
 from ..records import to_dict
 from ..stories.tables import list_stories
 from .common import db_option, handle_broken_pipe, open_db
+from .terminal import shown
 
 
 def _top(counts: dict[str, int], n: int = 3) -> str:
     items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    text = ", ".join(f"{k}:{v}" for k, v in items[:n])
+    text = ", ".join(f"{shown(k)}:{v}" for k, v in items[:n])
     return text + (f" +{len(items) - n}" if len(items) > n else "")
 
 
@@ -38,7 +39,7 @@ def stories_command(db: str, min_size: int, limit: int | None, as_json: bool) ->
         if as_json:
             click.echo(json.dumps(to_dict(story), ensure_ascii=False))
             continue
-        title = " ".join((story.title or "(no title)").split())[:100]
+        title = shown(" ".join((story.title or "(no title)").split())[:100])
         click.echo(f"{story.id}  size={story.size}  {story.first_date or '?'} .. {story.last_date or '?'}"
                    f"  langs=[{_top(story.languages)}]  outlets=[{_top(story.outlets)}]")
         click.echo(f"    {click.style(title, bold=True)}")

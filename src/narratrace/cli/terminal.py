@@ -35,6 +35,17 @@ def one_line(text: str) -> str:
     return _ANY_CONTROL.sub(lambda m: _NAMED.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
 
 
+def shown(text: str) -> str:
+    """Article-derived text in a human table (a title, an outlet, an entity name): every control
+    character escaped (colour and conceal sequences too, which ``visible`` lets through for
+    the CLI's own use) and every direction override it opens closed, so U+202E in a title
+    cannot reverse the rest of the line."""
+    from ..text.bidi import close_bidi
+
+    closed: str = close_bidi(one_line(text))
+    return closed
+
+
 class SafeTerminal(io.TextIOBase):
     """A text stream that writes ``visible(text)`` to the terminal it wraps."""
 
