@@ -11,6 +11,7 @@ over one held connection, for a web request that asks several questions.
 from __future__ import annotations
 
 import fcntl
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -182,10 +183,42 @@ def open_store(db: str = "narratrace.db", migrate: bool = True, pool_size: int |
     """
     url = resolve_db_url(db)
     sizing: dict[str, int] = {} if pool_size is None else {"pool_size": pool_size, "max_overflow": 8}
+    readonly = _readonly_sqlite(url)
+    if readonly:
+        return _open_readonly(readonly, sizing)
     engine = create_engine(url, future=True, **sizing)
     if engine.url.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     store = Store(engine)
     if migrate:
         store.migrate()
+    return store
+
+
+def _readonly_sqlite(url: str) -> Path | None:
+    """The database file when it exists but cannot be written (read-only media or mount)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    path = Path(parsed.database)
+    if not path.is_file():
+        return None
+    return path if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)) else None
+
+
+def _open_readonly(path: Path, sizing: dict[str, int]) -> Store:
+    """A store on read-only media, opened for reading (export, report, serve).
+
+    SQLite in WAL mode needs to create its ``-shm`` file beside the database even to read;
+    on media nobody can write, ``immutable=1`` tells it nothing will change underneath, so it
+    reads without one. Nothing is migrated: an old schema is an error that says so.
+    """
+    from urllib.parse import quote
+
+    uri = f"sqlite:///file:{quote(str(path.resolve()))}?mode=ro&immutable=1&uri=true"
+    engine = create_engine(uri, future=True, **sizing)
+    store = Store(engine)
+    if store.schema_version() != Store.latest_schema_version():
+        raise StoreError(f"{path} is read-only and its schema is older than this version of narratrace; "
+                         "copy it somewhere writable to upgrade it")
     return store
