@@ -7,6 +7,7 @@ read, so a hostile archive cannot make the program read ``/etc`` or spin forever
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,6 +32,17 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
+def _loops(path: Path) -> bool:
+    """A link whose chain of targets comes back on itself (ELOOP), not one to a missing file."""
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:  # older Pythons report a loop this way
+        return True
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
 def iter_files(paths: list[str]) -> Iterator[FoundFile | Rejection | Skipped]:
     for given in paths:
         p = Path(given)
@@ -39,7 +51,10 @@ def iter_files(paths: list[str]) -> Iterator[FoundFile | Rejection | Skipped]:
             yield Rejection(ref, "not_found", f"{p}: no such file or folder; check the path")
             continue
         if p.is_symlink() and not p.exists():
-            yield Rejection(ref, "broken_symlink", f"{p}: symbolic link to a missing target")
+            if _loops(p):
+                yield Rejection(ref, "symlink_loop", f"{p}: symbolic links that lead back to themselves")
+            else:
+                yield Rejection(ref, "broken_symlink", f"{p}: symbolic link to a missing target")
             continue
         try:
             real = p.resolve(strict=True)
