@@ -351,10 +351,11 @@ def test_concurrent_cache_misses_do_not_exhaust_the_connection_pool(store: Store
 
     from sqlalchemy import create_engine
 
+    from narratrace.store import ArticleFilter, Store
     from narratrace.web.corpus import TTLCache
-    from narratrace.web.queries import ArticleFilter, list_articles
 
-    engine = create_engine(store.engine.url, pool_size=2, max_overflow=0, pool_timeout=3)
+    engine = create_engine(store.url, pool_size=2, max_overflow=0, pool_timeout=3)
+    small = Store(engine)
     cache = TTLCache()
     start = threading.Barrier(2)
     results: list[int] = []
@@ -362,9 +363,9 @@ def test_concurrent_cache_misses_do_not_exhaust_the_connection_pool(store: Store
 
     def request() -> None:
         try:
-            with engine.connect() as conn:
+            with small.reading() as r:
                 start.wait()  # both threads hold their connection before either computes
-                page = list_articles(conn, ArticleFilter(lang="fr"), memo=cache.get)
+                page = r.articles.page(ArticleFilter(lang="fr"), memo=cache.get)
                 results.append(page["total"])
         except BaseException as exc:  # the pool's TimeoutError before the fix
             errors.append(exc)

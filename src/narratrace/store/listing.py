@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, Select, Text, and_, cast, func, literal_column, or_, select
+from sqlalchemy import Engine, Select, Text, and_, cast, desc, func, literal_column, or_, select
 from sqlalchemy.engine import Connection
 
 from . import schema
@@ -191,6 +191,14 @@ def _summaries(conn: Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _group_counts(conn: Connection, column: Any, where: Any = None, limit: int = 50) -> list[dict[str, Any]]:
+    query = select(column.label("key"), func.count().label("n")).group_by(column)
+    if where is not None:
+        query = query.where(where)
+    query = query.order_by(desc("n")).limit(limit)
+    return [{"key": k, "n": int(n)} for k, n in conn.execute(query)]
+
+
 class ArticleListing:
     """The read side of ``store.articles`` that serves lists, pages and records."""
 
@@ -263,6 +271,24 @@ class ArticleListing:
         """Summaries of the last stored articles, newest first."""
         with self._db.connect() as conn:
             return [summary(r) for r in conn.execute(select(*SUMMARY_COLUMNS).order_by(A.c.seq.desc()).limit(limit))]
+
+    def counts(self) -> dict[str, Any]:
+        """The overview's tallies: articles; per month and language; top languages and outlets."""
+        with self._db.connect() as conn:
+            n_articles = int(conn.execute(select(func.count()).select_from(A)).scalar() or 0)
+            month = func.substr(A.c.published, 1, 7)
+            timeline = [
+                {"month": m, "lang": lang or "?", "n": int(n)}
+                for m, lang, n in conn.execute(
+                    select(month, A.c.lang, func.count())
+                    .where(A.c.published.is_not(None))
+                    .group_by(month, A.c.lang)
+                    .order_by(month)
+                )
+            ]
+            languages = _group_counts(conn, A.c.lang)
+            outlets = _group_counts(conn, A.c.outlet, A.c.outlet.is_not(None), limit=15)
+        return {"articles": n_articles, "timeline": timeline, "languages": languages, "outlets": outlets}
 
     def derived_from(self, article_id: str, story_id: str | None) -> list[dict[str, Any]]:
         """Articles copied or translated from this one (their relation points here), oldest first.

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ..exporters import exporter_names
+from ..store import ArticleFilter
 from .analyze import analyze_request, read_body, require_token
 from .app import WebState
 from .corpus import entity_detail, filter_entities, list_entities, list_stories, story_detail
@@ -34,7 +35,6 @@ from .models import (
     StoryPage,
 )
 from .narratives import EditError, list_narratives, narrative_detail, save_narrative
-from .queries import ArticleFilter, get_record, get_records, iter_article_ids, list_articles
 
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     code: {"model": Problem, "content": {"application/problem+json": {}}, "description": desc}
@@ -116,14 +116,13 @@ def articles(
     filt = ArticleFilter(lang, outlet, date_from, date_to, story, narrative, entity, technique)
     if format != "json":
         return download(_export_articles(w, filt, sort, format), format, ARTICLE_COLUMNS, "articles")
-    with w.store.engine.connect() as conn:
-        return list_articles(conn, filt, sort, cursor, limit, memo=w.cache.get)
+    return w.store.articles.page(filt, sort, cursor, limit, memo=w.cache.get)
 
 
 def _export_articles(w: WebState, filt: ArticleFilter, sort: str, fmt: str) -> Any:
-    with w.store.engine.connect() as conn:
-        for ids in iter_article_ids(conn, filt, sort, batch=200):
-            for rec in get_records(conn, ids):
+    with w.store.reading() as r:
+        for ids in r.articles.iter_ids(filt, sort, batch=200):
+            for rec in r.articles.records(ids):
                 if fmt == "csv":
                     rec = {k: rec.get(k) for k in ARTICLE_COLUMNS} | {"url": (rec.get("source") or {}).get("url")}
                 yield rec
@@ -132,8 +131,7 @@ def _export_articles(w: WebState, filt: ArticleFilter, sort: str, fmt: str) -> A
 @router.get("/articles/{article_id}", response_model=ArticleRecord)
 def article(w: Web, article_id: Ident) -> Any:
     """The full record of one article (docs/record.md), with every flag and its offsets."""
-    with w.store.engine.connect() as conn:
-        rec = get_record(conn, article_id)
+    rec = w.store.articles.record(article_id)
     if rec is None:
         raise not_found("article", article_id)
     return rec
@@ -142,27 +140,22 @@ def article(w: Web, article_id: Ident) -> Any:
 @router.get("/stories", response_model=StoryPage, responses=EXPORTS)
 def stories(w: Web, offset: Offset = 0, limit: Limit = 50, format: Format = "json") -> Any:
     """Stories (groups of articles telling the same event), largest first."""
-    items = w.cache.get("stories", lambda: _with_conn(w, list_stories))
+    items = w.cache.get("stories", lambda: list_stories(w.store))
     if format != "json":
         return download(items, format, ["id", "title", "size", "first_date", "last_date"], "stories")
     return _page(items, offset, limit)
 
 
 def cached_narratives(w: WebState) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = w.cache.get("narratives", lambda: list_narratives(w.store.engine, w.catalogue))
+    items: list[dict[str, Any]] = w.cache.get("narratives", lambda: list_narratives(w.store, w.catalogue))
     return items
-
-
-def _with_conn(w: WebState, fn: Any) -> Any:
-    with w.store.engine.connect() as conn:
-        return fn(conn)
 
 
 @router.get("/stories/{story_id}", response_model=StoryDetail)
 def story(w: Web, story_id: Ident) -> Any:
     """One story: its articles, languages, outlets, timeline and copy/translation edges."""
-    with w.store.engine.connect() as conn:
-        found = story_detail(conn, story_id)
+    with w.store.reading() as r:
+        found = story_detail(r, story_id)
     if found is None:
         raise not_found("story", story_id)
     return found
@@ -180,7 +173,7 @@ def narratives(w: Web, offset: Offset = 0, limit: Limit = 50, format: Format = "
 @router.get("/narratives/{narrative_id}", response_model=NarrativeDetail)
 def narrative(w: Web, narrative_id: Ident) -> Any:
     """One narrative with the articles matching it (best first), by stance, language and outlet."""
-    found = narrative_detail(w.store.engine, narrative_id, cached_narratives(w), source=w.catalogue)
+    found = narrative_detail(w.store, narrative_id, cached_narratives(w), source=w.catalogue)
     if found is None:
         raise not_found("narrative", narrative_id)
     return found
@@ -196,9 +189,9 @@ def entities(
     format: Format = "json",
 ) -> Any:
     """Canonical entities (people, organisations, places) by number of articles."""
-    items = w.cache.get("entities", lambda: _with_conn(w, list_entities))
+    items = w.cache.get("entities", lambda: list_entities(w.store))
     if q:
-        items = _with_conn(w, lambda conn: filter_entities(conn, items, q))
+        items = filter_entities(w.store, items, q)
     if type:
         items = [e for e in items if (e["type"] or "").upper() == type.upper()]
     if format != "json":
@@ -209,11 +202,11 @@ def entities(
 @router.get("/entities/{entity_id}", response_model=EntityDetail)
 def entity(w: Web, entity_id: Ident, cursor: Annotated[str | None, Query(max_length=512)] = None) -> Any:
     """One entity: its spellings across languages and the articles that mention it."""
-    with w.store.engine.connect() as conn:
-        found = entity_detail(conn, entity_id)
+    with w.store.reading() as r:
+        found = entity_detail(r, entity_id)
         if found is None:
             raise not_found("entity", entity_id)
-        found["articles"] = list_articles(conn, ArticleFilter(entity=entity_id), "recent", cursor, 50, memo=w.cache.get)
+        found["articles"] = r.articles.page(ArticleFilter(entity=entity_id), "recent", cursor, 50, memo=w.cache.get)
     return found
 
 

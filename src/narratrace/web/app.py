@@ -31,10 +31,9 @@ from .. import __version__
 from ..config import Settings
 from ..embed import DEFAULT_ENCODER
 from ..narratives.catalogue import CatalogueSource
-from ..store import Store, open_store
+from ..store import QueryError, Store, open_store
 from ..text.bidi import close_bidi
 from .corpus import TTLCache
-from .queries import QueryError
 from .render import safe_url
 from .search import SearchIndex
 

@@ -1,6 +1,8 @@
 """Corpus-wide views: stories, narratives, entities and the overview.
 
-These aggregate over the whole store, so their results are cached for a few seconds
+The questions are the store's read models (``store.stories.list``, ``store.entities.list``,
+...), the same the CLI and the report ask; this module shapes their answers for the API
+and the pages. They aggregate over the whole store, so their results are cached for a few seconds
 (``TTLCache``): under load, twenty analysts opening the overview cost one GROUP BY,
 and a new run shows up a few seconds later at most. Each view degrades to an empty
 state when the capability that fills its tables has not run (no stories yet, no
@@ -15,11 +17,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Engine, desc, func, select
-from sqlalchemy.engine import Connection
-
-from ..store import schema
-from .queries import SUMMARY_COLUMNS, A, summary
+from ..records import to_dict
+from ..store import Store
 
 if TYPE_CHECKING:
     from ..narratives.catalogue import CatalogueSource
@@ -94,62 +93,18 @@ class TTLCache:
                 self._refreshing.discard(key)
 
 
-def _counts(conn: Connection, column: Any, where: Any = None, limit: int = 50) -> list[dict[str, Any]]:
-    query = select(column.label("key"), func.count().label("n")).group_by(column)
-    if where is not None:
-        query = query.where(where)
-    query = query.order_by(desc("n")).limit(limit)
-    return [{"key": k, "n": int(n)} for k, n in conn.execute(query)]
-
-
 # -- stories -----------------------------------------------------------------------
-def list_stories(conn: Connection) -> list[dict[str, Any]]:
-    """All stories, largest first: the stories table, or grouped articles before it is filled."""
-    st = schema.stories
-    rows = conn.execute(
-        select(st.c.id, st.c.title, st.c.size, st.c.first_date, st.c.last_date).order_by(st.c.size.desc(), st.c.id)
-    ).all()
-    if rows:
-        return [dict(r._mapping) for r in rows]
-    first = A.alias("first_article")
-    title = (
-        select(first.c.title)
-        .where(first.c.story_id == A.c.story_id, first.c.title.is_not(None))
-        .order_by(first.c.published.is_(None), first.c.published, first.c.seq)
-        .limit(1)
-        .scalar_subquery()
-    )
-    grouped = conn.execute(
-        select(
-            A.c.story_id.label("id"),
-            title.label("title"),
-            func.count().label("size"),
-            func.min(A.c.published).label("first_date"),
-            func.max(A.c.published).label("last_date"),
-        )
-        .where(A.c.story_id.is_not(None))
-        .group_by(A.c.story_id)
-        .order_by(desc("size"), A.c.story_id)
-    ).all()
-    return [dict(r._mapping) for r in grouped]
+def list_stories(store: Store) -> list[dict[str, Any]]:
+    """All stories, largest first (then most recent): the store's one story list, as API items."""
+    return [to_dict(s) for s in store.stories.list()]
 
 
-def story_detail(conn: Connection, story_id: str) -> dict[str, Any] | None:
-    st = schema.stories
-    row = conn.execute(select(st).where(st.c.id == story_id)).first()
-    recs = (
-        conn.execute(
-            select(A.c.record)
-            .where(A.c.story_id == story_id)
-            .order_by(A.c.published.is_(None), A.c.published, A.c.seq)
-            .limit(STORY_ARTICLE_CAP)
-        )
-        .scalars()
-        .all()
-    )
-    if row is None and not recs:
+def story_detail(store: Store, story_id: str) -> dict[str, Any] | None:
+    """One story: its articles, languages, outlets, timeline and copy/translation edges."""
+    info = store.stories.get(story_id)
+    records = store.stories.records(story_id, STORY_ARTICLE_CAP)
+    if info is None and not records:
         return None
-    records = [dict(r) for r in recs]
     ids = {r["id"] for r in records}
     edges: list[dict[str, Any]] = []
     for rec in records:
@@ -164,7 +119,7 @@ def story_detail(conn: Connection, story_id: str) -> dict[str, Any] | None:
             )
         if rec.get("duplicate_of"):
             edges.append({"source": rec["id"], "target": rec["duplicate_of"], "kind": "duplicate_of", "score": None})
-    info = dict(row._mapping) if row is not None else {}
+    info = info or {}
     articles = [
         {k: rec.get(k) for k in ("id", "title", "outlet", "lang", "published", "story_id", "duplicate_of")}
         | {"url": (rec.get("source") or {}).get("url")}
@@ -197,119 +152,51 @@ def tally(values: Any) -> list[dict[str, Any]]:
 
 
 # -- entities ----------------------------------------------------------------------
-def list_entities(conn: Connection) -> list[dict[str, Any]]:
-    me, en = schema.mentions, schema.entities
-    counts = conn.execute(
-        select(
-            me.c.canonical_id,
-            func.count(func.distinct(me.c.article_id)),
-            func.count(),
-            func.min(me.c.type),
-        ).group_by(me.c.canonical_id)
-    ).all()
-    names = {r.canonical_id: r for r in conn.execute(select(en.c.canonical_id, en.c.canonical_name, en.c.type))}
-    # without a catalogue name, the most frequent spelling (as on the entity's page); every
-    # mentioned id has one, since both read the same mentions
-    spelling: dict[str, tuple[int, str]] = {}
-    for cid, text, n in conn.execute(select(me.c.canonical_id, me.c.text, func.count()).group_by(
-            me.c.canonical_id, me.c.text)):
-        best = spelling.get(cid)
-        if best is None or (-int(n), text) < (-best[0], best[1]):
-            spelling[cid] = (int(n), text)
-    out = []
-    for cid, n_articles, n_mentions, etype in counts:
-        known = names.get(cid)
-        out.append(
-            {
-                "id": cid,
-                "name": known.canonical_name if known is not None else spelling[cid][1],
-                "type": (known.type if known is not None else None) or etype,
-                "articles": int(n_articles),
-                "mentions": int(n_mentions),
-            }
-        )
-    out.sort(key=lambda e: (-e["articles"], e["id"]))
-    return out
+def list_entities(store: Store) -> list[dict[str, Any]]:
+    """The store's one entity list, in most articles first (then by id), as API items."""
+    return [
+        {"id": e.id, "name": e.name, "type": e.type or None, "articles": e.articles, "mentions": e.mentions}
+        for e in store.entities.list(sort="articles")
+    ]
 
 
-def filter_entities(conn: Connection, items: list[dict[str, Any]], q: str) -> list[dict[str, Any]]:
+def filter_entities(store: Store, items: list[dict[str, Any]], q: str) -> list[dict[str, Any]]:
     """Entities whose name, id or any spelling found in the articles contains ``q``.
 
     Analysts type the spelling they read ("Cheikhoun"), not the canonical name
     ("Khan Shaykhun"); every surface form in the mentions is searched (case-blind).
     """
     needle = q.casefold()
-    me = schema.mentions
-    pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    spelled = set(conn.execute(
-        select(me.c.canonical_id).where(func.lower(me.c.text).like(pattern, escape="\\")).distinct()
-    ).scalars())
+    spelled = store.entities.spelled(q)
     return [e for e in items
             if needle in (e["name"] or "").casefold() or needle in e["id"].casefold() or e["id"] in spelled]
 
 
-def entity_detail(conn: Connection, entity_id: str) -> dict[str, Any] | None:
-    me, en = schema.mentions, schema.entities
-    known = conn.execute(select(en).where(en.c.canonical_id == entity_id)).first()
-    variants = conn.execute(
-        select(me.c.text, func.count().label("n"))
-        .where(me.c.canonical_id == entity_id)
-        .group_by(me.c.text)
-        .order_by(desc("n"), me.c.text)
-        .limit(100)
-    ).all()
-    if known is None and not variants:
-        return None
-    langs = conn.execute(
-        select(A.c.lang, func.count(func.distinct(A.c.id)))
-        .join(me, me.c.article_id == A.c.id)
-        .where(me.c.canonical_id == entity_id)
-        .group_by(A.c.lang)
-    ).all()
-    kmap = dict(known._mapping) if known is not None else {}
-    return {
-        "id": entity_id,
-        "name": kmap.get("canonical_name") or (variants[0].text if variants else entity_id),
-        "type": kmap.get("type"),
-        "aliases": list(kmap.get("aliases") or []),
-        "variants": [{"key": t, "n": int(n)} for t, n in variants],
-        "languages": [{"key": k, "n": int(n)} for k, n in sorted(langs, key=lambda r: -int(r[1])) if k],
-    }
+def entity_detail(store: Store, entity_id: str) -> dict[str, Any] | None:
+    return store.entities.detail(entity_id)
 
 
 # -- overview ----------------------------------------------------------------------
-def overview(engine: Engine, source: CatalogueSource | None = None) -> dict[str, Any]:
-    with engine.connect() as conn:
-        n_articles = int(conn.execute(select(func.count()).select_from(A)).scalar() or 0)
-        month = func.substr(A.c.published, 1, 7)
-        timeline = [
-            {"month": m, "lang": lang or "?", "n": int(n)}
-            for m, lang, n in conn.execute(
-                select(month, A.c.lang, func.count())
-                .where(A.c.published.is_not(None))
-                .group_by(month, A.c.lang)
-                .order_by(month)
-            )
-        ]
-        languages = _counts(conn, A.c.lang)
-        outlets = _counts(conn, A.c.outlet, A.c.outlet.is_not(None), limit=15)
-        recent = [summary(r) for r in conn.execute(select(*SUMMARY_COLUMNS).order_by(A.c.seq.desc()).limit(10))]
-        stories = list_stories(conn)
-        n_entities = int(conn.execute(select(func.count(func.distinct(schema.mentions.c.canonical_id)))).scalar() or 0)
+def overview(store: Store, source: CatalogueSource | None = None) -> dict[str, Any]:
+    with store.reading() as r:
+        counts = r.articles.counts()
+        stories = list_stories(r)
+        n_entities = r.entities.count()
+        recent = r.articles.recent(10)
     from .narratives import list_narratives
 
-    narratives = [n for n in list_narratives(engine, source) if n["articles"]]  # matched ones
+    narratives = [n for n in list_narratives(store, source) if n["articles"]]  # matched ones
     return {
         "counts": {
-            "articles": n_articles,
+            "articles": counts["articles"],
             "stories": len(stories),
             "narratives": len(narratives),
             "entities": n_entities,
-            "languages": len([x for x in languages if x["key"]]),
+            "languages": len([x for x in counts["languages"] if x["key"]]),
         },
-        "timeline": timeline,
-        "languages": languages,
-        "outlets": outlets,
+        "timeline": counts["timeline"],
+        "languages": counts["languages"],
+        "outlets": counts["outlets"],
         "recent": recent,
         "top_stories": stories[:10],
         "top_narratives": narratives[:10],

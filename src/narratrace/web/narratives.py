@@ -11,38 +11,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, MetaData, Table, func, inspect, select
-from sqlalchemy.engine import Connection
-
-from ..store import schema
+from ..store import Store
 from .corpus import tally
-from .queries import SUMMARY_COLUMNS, A, summary
 
 if TYPE_CHECKING:
     from ..narratives.catalogue import CatalogueSource
 
 
-def _catalogue_table(engine: Engine) -> Table | None:
-    """The narratives capability's catalogue table, when it exists in this database."""
-    if not inspect(engine).has_table("narratives"):
-        return None
-    md = MetaData()
-    return Table("narratives", md, autoload_with=engine)
-
-
-def list_narratives(engine: Engine, source: CatalogueSource | None = None) -> list[dict[str, Any]]:
+def list_narratives(store: Store, source: CatalogueSource | None = None) -> list[dict[str, Any]]:
     """Every narrative of the catalogue (``source``: as the analyses read it) and every matched one."""
-    nm = schema.narrative_matches
-    with engine.connect() as conn:
+    with store.reading() as r:
         stats = {
-            nid: {"articles": int(n), "mean_score": float(avg or 0), "max_score": float(mx or 0)}
-            for nid, n, avg, mx in conn.execute(
-                select(nm.c.narrative_id, func.count(), func.avg(nm.c.score), func.max(nm.c.score)).group_by(
-                    nm.c.narrative_id
-                )
-            )
+            nid: {"articles": s.articles, "mean_score": s.mean_score, "max_score": s.max_score}
+            for nid, s in r.narratives.stats().items()
         }
-        catalogue = _catalogue(engine, conn, source)
+        rows = r.narratives.catalogue_rows()
+    catalogue = rows if rows is not None else _catalogue_files(source)
     out = []
     for nid in sorted(set(stats) | set(catalogue)):
         entry: dict[str, Any] = {
@@ -55,25 +39,10 @@ def list_narratives(engine: Engine, source: CatalogueSource | None = None) -> li
         }
         entry.update(catalogue.get(nid, {}))
         entry.update(stats.get(nid, {}))
+        if not entry["title"]:  # a narrative without a catalogue row: as a matching record names it
+            entry["title"] = store.narratives.title_from_matches(nid)
         out.append(entry)
-    if any(not e["title"] for e in out):
-        _fill_titles(engine, out)
     out.sort(key=lambda e: (-e["articles"], e["id"]))
-    return out
-
-
-def _catalogue(engine: Engine, conn: Connection, source: CatalogueSource | None) -> dict[str, dict[str, Any]]:
-    table = _catalogue_table(engine)
-    if table is None or "id" not in table.c:
-        return _catalogue_files(source)
-    cols = [c for c in ("title", "description", "summary") if c in table.c]
-    out: dict[str, dict[str, Any]] = {}
-    for row in conn.execute(select(table.c.id, *[table.c[c] for c in cols])):
-        m = row._mapping
-        out[str(m["id"])] = {
-            "title": m.get("title"),
-            "description": m.get("description") or m.get("summary"),
-        }
     return out
 
 
@@ -94,40 +63,16 @@ def _catalogue_files(source: CatalogueSource | None) -> dict[str, dict[str, Any]
     }
 
 
-def _fill_titles(engine: Engine, entries: list[dict[str, Any]]) -> None:
-    """Titles of narratives without a catalogue row, from one matching article record."""
-    nm = schema.narrative_matches
-    with engine.connect() as conn:
-        for entry in entries:
-            if entry["title"]:
-                continue
-            rec = conn.execute(
-                select(A.c.record).join(nm, nm.c.article_id == A.c.id).where(nm.c.narrative_id == entry["id"]).limit(1)
-            ).scalar()
-            for match in (rec or {}).get("narratives") or []:
-                if match.get("id") == entry["id"]:
-                    entry["title"] = match.get("title")
-
-
 def narrative_detail(
-    engine: Engine, narrative_id: str, entries: list[dict[str, Any]] | None = None, limit: int = 200,
+    store: Store, narrative_id: str, entries: list[dict[str, Any]] | None = None, limit: int = 200,
     source: CatalogueSource | None = None,
 ) -> dict[str, Any] | None:
     """One narrative with its best matches; ``entries`` is a (cached) ``list_narratives``."""
-    entries = list_narratives(engine, source) if entries is None else entries
+    entries = list_narratives(store, source) if entries is None else entries
     entry = next((n for n in entries if n["id"] == narrative_id), None)
     if entry is None:
         return None
-    nm = schema.narrative_matches
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(*SUMMARY_COLUMNS, nm.c.score, nm.c.stance)
-            .join(nm, nm.c.article_id == A.c.id)
-            .where(nm.c.narrative_id == narrative_id)
-            .order_by(nm.c.score.desc(), A.c.id)
-            .limit(limit)
-        ).all()
-    articles = [summary(r) for r in rows]
+    articles = store.narratives.best_matches(narrative_id, limit)
     return (
         {"claims": {}, "debunks": []}
         | entry

@@ -13,11 +13,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from ..store import ArticleFilter
 from .api import Date, Ident, Text, Web, cached_narratives
 from .charts import bars, meaningful_edges, stacked, story_graph
 from .corpus import entity_detail, filter_entities, list_entities, list_stories, overview, story_detail
 from .narratives import narrative_detail
-from .queries import ArticleFilter, derived_from, get_record, list_articles, summaries_by_id
 from .render import marks_of, segments, strongest_layer, technique_table
 
 router = APIRouter(include_in_schema=False)
@@ -36,7 +36,7 @@ def _url(path: str, params: dict[str, Any]) -> str:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, w: Web) -> HTMLResponse:
-    data = w.cache.get("overview", lambda: overview(w.store.engine, w.catalogue))
+    data = w.cache.get("overview", lambda: overview(w.store, w.catalogue))
     return _render(
         request,
         "overview.html",
@@ -63,8 +63,7 @@ def articles_page(
     cursor: Annotated[str | None, Query(max_length=512)] = None,
 ) -> HTMLResponse:
     filt = ArticleFilter(lang, outlet, date_from, date_to, story, narrative, entity, technique)
-    with w.store.engine.connect() as conn:
-        page = list_articles(conn, filt, sort, cursor, PAGE, memo=w.cache.get)
+    page = w.store.articles.page(filt, sort, cursor, PAGE, memo=w.cache.get)
     params = filt.as_params() | {"sort": sort}
     return _render(
         request,
@@ -80,13 +79,13 @@ def articles_page(
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article_page(request: Request, w: Web, article_id: Ident) -> HTMLResponse:
-    with w.store.engine.connect() as conn:
-        rec = get_record(conn, article_id)
+    with w.store.reading() as r:
+        rec = r.articles.record(article_id)
         if rec is None:
             raise HTTPException(404, f"no article with id {article_id!r}")
-        linked = [r.get("article_id") for r in rec.get("relations") or []] + [rec.get("duplicate_of")]
-        related = summaries_by_id(conn, [i for i in linked if isinstance(i, str)][:100])
-        derived = derived_from(conn, article_id, rec.get("story_id"))
+        linked = [rel.get("article_id") for rel in rec.get("relations") or []] + [rec.get("duplicate_of")]
+        related = r.articles.summaries([i for i in linked if isinstance(i, str)][:100])
+        derived = r.articles.derived_from(article_id, rec.get("story_id"))
     marks = marks_of(rec)
     kinds = sorted({m["kind"] for m in marks})
     copies = [c.meta() for c in w.store.evidence.for_article(article_id)]
@@ -124,7 +123,7 @@ def article_raw(w: Web, article_id: Ident, sha256: Annotated[str, Path(pattern="
 
 @router.get("/stories", response_class=HTMLResponse)
 def stories_page(request: Request, w: Web, offset: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
-    items = w.cache.get("stories", lambda: _conn(w, list_stories))
+    items = w.cache.get("stories", lambda: list_stories(w.store))
     return _render(
         request,
         "stories.html",
@@ -135,15 +134,10 @@ def stories_page(request: Request, w: Web, offset: Annotated[int, Query(ge=0)] =
     )
 
 
-def _conn(w: Any, fn: Any) -> Any:
-    with w.store.engine.connect() as conn:
-        return fn(conn)
-
-
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story_page(request: Request, w: Web, story_id: Ident) -> HTMLResponse:
-    with w.store.engine.connect() as conn:
-        s = story_detail(conn, story_id)
+    with w.store.reading() as r:
+        s = story_detail(r, story_id)
     if s is None:
         raise HTTPException(404, f"no story with id {story_id!r}")
     titles = {a["id"]: a["title"] or a["id"] for a in s["articles"]}
@@ -168,7 +162,7 @@ def narratives_page(request: Request, w: Web) -> HTMLResponse:
 
 @router.get("/narratives/{narrative_id}", response_class=HTMLResponse)
 def narrative_page(request: Request, w: Web, narrative_id: Ident) -> HTMLResponse:
-    n = narrative_detail(w.store.engine, narrative_id, cached_narratives(w), source=w.catalogue)
+    n = narrative_detail(w.store, narrative_id, cached_narratives(w), source=w.catalogue)
     if n is None:
         raise HTTPException(404, f"no narrative with id {narrative_id!r}")
     points = [
@@ -192,9 +186,9 @@ def entities_page(
     q: Annotated[str | None, Query(max_length=100)] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> HTMLResponse:
-    items = w.cache.get("entities", lambda: _conn(w, list_entities))
+    items = w.cache.get("entities", lambda: list_entities(w.store))
     if q:
-        items = _conn(w, lambda conn: filter_entities(conn, items, q))
+        items = filter_entities(w.store, items, q)
     return _render(
         request,
         "entities.html",
@@ -209,11 +203,11 @@ def entities_page(
 def entity_page(
     request: Request, w: Web, entity_id: Ident, cursor: Annotated[str | None, Query(max_length=512)] = None
 ) -> HTMLResponse:
-    with w.store.engine.connect() as conn:
-        e = entity_detail(conn, entity_id)
+    with w.store.reading() as r:
+        e = entity_detail(r, entity_id)
         if e is None:
             raise HTTPException(404, f"no entity with id {entity_id!r}")
-        page = list_articles(conn, ArticleFilter(entity=entity_id), "recent", cursor, PAGE, memo=w.cache.get)
+        page = r.articles.page(ArticleFilter(entity=entity_id), "recent", cursor, PAGE, memo=w.cache.get)
     return _render(
         request,
         "entity.html",

@@ -19,18 +19,15 @@ from concurrent.futures import Future
 from typing import Any
 
 from anyio import to_thread
-from sqlalchemy import text
 
 from ..embed import DEFAULT_ENCODER, Encoder, vector_key
-from ..store import Store
-from .queries import summaries_by_id
+from ..store import END, HIT, Store
 from .semantic import SemanticSearcher
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 16
 MAX_OFFSET = 1000
 CANDIDATES = 500
-HIT, END = "\x02", "\x03"
 _TERM = re.compile(r"\w+", re.UNICODE)
 _RRF_K = 60
 log = logging.getLogger(__name__)
@@ -84,19 +81,19 @@ class SearchIndex:
         terms = fts_terms(query)
         if not terms:
             return []
-        every = " ".join(f'"{t}"' for t in terms)
-        hits = self._fts(every, " ".join(terms), lang, limit, offset, snippets)
+        fts = self.store.search
+        every = fts.engine_query(terms)
+        hits = self._fts(every, lang, limit, offset, snippets)
         if hits or len(terms) < 2:
             return hits
-        if offset and self._fts(every, " ".join(terms), lang, 1, 0, False):
+        if offset and self._fts(every, lang, 1, 0, False):
             return []  # all the words do match, on earlier pages only
         # No article has all the words: rank those with any of them, but not by the
         # little words ("le", "en", "par") that every article of that language has.
-        some = content_terms(terms, query)
-        return self._fts(" OR ".join(f'"{t}"' for t in some), " | ".join(some), lang, limit, offset, snippets)
+        return self._fts(fts.engine_query(content_terms(terms, query), any_word=True), lang, limit, offset, snippets)
 
     def _fts(
-        self, match: str, tsquery: str, lang: str | None, limit: int, offset: int, snippets: bool = True
+        self, match: str, lang: str | None, limit: int, offset: int, snippets: bool = True
     ) -> list[dict[str, Any]]:
         """Rank the most recent ``CANDIDATES`` matches, then cut snippets for the page only.
 
@@ -104,44 +101,14 @@ class SearchIndex:
         the newest 500 costs ~5 ms, and for a news corpus "best among the recent"
         is what an analyst wants anyway (rarer words match fewer and are ranked exactly).
         """
-        dialect = self.store.engine.dialect.name
-        lang_sql = " WHERE a.lang = :lang" if lang else ""
-        params: dict[str, Any] = {
-            "lang": lang,
-            "limit": limit,
-            "offset": offset,
-            "hit": HIT,
-            "end": END,
-            "cands": CANDIDATES * (3 if lang else 1),
-        }
-        cols = "a.id, a.seq, a.title, a.outlet, a.lang, a.published, a.story_id, a.duplicate_of, a.source_url AS url"
-        if dialect == "sqlite":
-            sql = (
-                "WITH cand AS (SELECT rowid AS seq, bm25(articles_fts) AS rank FROM articles_fts "
-                "WHERE articles_fts MATCH :q ORDER BY rowid DESC LIMIT :cands) "
-                f"SELECT {cols}, cand.rank FROM cand JOIN articles a ON a.seq = cand.seq{lang_sql} "
-                "ORDER BY cand.rank LIMIT :limit OFFSET :offset"
-            )
-            params["q"] = match
-        elif dialect == "postgresql":
-            sql = (
-                "WITH cand AS (SELECT a.seq, -ts_rank(a.search_tsv, q) AS rank FROM articles a, "
-                "to_tsquery('simple', :q) q WHERE a.search_tsv @@ q ORDER BY a.seq DESC LIMIT :cands) "
-                f"SELECT {cols}, cand.rank FROM cand JOIN articles a ON a.seq = cand.seq{lang_sql} "
-                "ORDER BY cand.rank LIMIT :limit OFFSET :offset"
-            )
-            params["q"] = tsquery if " | " in tsquery else " & ".join(tsquery.split())
-        else:
-            return []
-        with self.store.engine.connect() as conn:
-            rows = [dict(r) for r in conn.execute(text(sql), params).mappings()]
-            cut = self._snippets(conn, dialect, params["q"], [r["seq"] for r in rows]) if snippets else {}
+        rows = self.store.search.match(match, lang, limit, offset, CANDIDATES * (3 if lang else 1), snippets)
         for hit in rows:
+            raw = hit.pop("snippet", None)
             hit["score"] = round(-float(hit.pop("rank") or 0.0), 4)
             seq = hit.pop("seq")
-            hit["snippet"] = split_snippet(cut.get(seq))
+            hit["snippet"] = split_snippet(raw)
             if not snippets:
-                hit["_snip"] = (params["q"], seq)
+                hit["_snip"] = (match, seq)
             hit["via"] = ["text"]
         return rows
 
@@ -151,38 +118,12 @@ class SearchIndex:
         for h in hits:
             if "_snip" in h:
                 by_query.setdefault(h["_snip"][0], []).append(h)
-        if by_query:
-            dialect = self.store.engine.dialect.name
-            with self.store.engine.connect() as conn:
-                for q, group in by_query.items():
-                    cut = self._snippets(conn, dialect, q, [h["_snip"][1] for h in group])
-                    for h in group:
-                        h["snippet"] = split_snippet(cut.get(h["_snip"][1]))
+        for q, group in by_query.items():
+            cut = self.store.search.snippets(q, [h["_snip"][1] for h in group])
+            for h in group:
+                h["snippet"] = split_snippet(cut.get(h["_snip"][1]))
         for h in hits:
             h.pop("_snip", None)
-
-    @staticmethod
-    def _snippets(conn: Any, dialect: str, query: str, seqs: list[int]) -> dict[int, str]:
-        if not seqs:
-            return {}
-        marks = ", ".join(f":s{i}" for i in range(len(seqs)))
-        params: dict[str, Any] = {f"s{i}": s for i, s in enumerate(seqs)} | {
-            "q": query,
-            "hit": HIT,
-            "end": END,
-        }
-        if dialect == "sqlite":
-            sql = (
-                "SELECT rowid, snippet(articles_fts, -1, :hit, :end, '…', 16) FROM articles_fts "
-                f"WHERE articles_fts MATCH :q AND rowid IN ({marks})"
-            )
-        else:
-            sql = (
-                "SELECT a.seq, ts_headline('simple', left(a.body, 20000), to_tsquery('simple', :q), :opts) "
-                f"FROM articles a WHERE a.seq IN ({marks})"
-            )
-            params["opts"] = f"StartSel={HIT}, StopSel={END}, MaxWords=30, MinWords=10"
-        return {int(seq): snip for seq, snip in conn.execute(text(sql), params)}
 
     # -- semantic ------------------------------------------------------------------
     def semantic_search(
@@ -198,8 +139,7 @@ class SearchIndex:
     def _semantic_hits(
         self, nearest: list[tuple[str, float]], lang: str | None, limit: int, offset: int
     ) -> list[dict[str, Any]]:
-        with self.store.engine.connect() as conn:
-            found = summaries_by_id(conn, [aid for aid, _ in nearest])
+        found = self.store.articles.summaries([aid for aid, _ in nearest])
         out = []
         for aid, score in nearest:
             hit = found.get(aid)
@@ -282,8 +222,7 @@ class SearchIndex:
         missing = [h["id"] for h in page if "_record" in h and h["_record"] is None]
         found: dict[str, dict[str, Any]] = {}
         if missing:
-            with self.store.engine.connect() as conn:
-                found = summaries_by_id(conn, missing)
+            found = self.store.articles.summaries(missing)
         out = []
         for h in page:
             if "_record" in h:  # found by meaning only: its summary comes from the store

@@ -27,10 +27,9 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import func, select
 
 from ..embed import DEFAULT_ENCODER, Encoder, vector_key
-from ..store import Store, schema
+from ..store import Store
 from .ann import AnnIndex
 
 log = logging.getLogger(__name__)
@@ -186,11 +185,7 @@ class VectorIndex:
             return self._ids, self._buf[: len(self._ids)]
 
     def _fingerprint_now(self) -> tuple[int, int]:
-        v = schema.vectors
-        with self.store.engine.connect() as conn:
-            max_seq = conn.execute(select(func.max(schema.articles.c.seq))).scalar() or 0
-            n_vectors = conn.execute(select(func.count()).select_from(v).where(v.c.model == self.model)).scalar()
-        return int(max_seq), int(n_vectors or 0)
+        return self.store.vectors.fingerprint(self.model)
 
     def _refresh(self, fingerprint: tuple[int, int]) -> None:
         _, n_vectors = fingerprint
@@ -200,14 +195,7 @@ class VectorIndex:
             self._encode_missing(0)
             return
         since = self._fingerprint[0]
-        a, v = schema.articles, schema.vectors
-        with self.store.engine.connect() as conn:
-            rows = conn.execute(
-                select(a.c.id, v.c.vector)
-                .join(v, (v.c.article_id == a.c.id) & (v.c.model == self.model))
-                .where(a.c.seq > since)
-            ).all()
-        self._put((aid, np.frombuffer(blob, dtype=np.float32)) for aid, blob in rows)
+        self._put(self.store.vectors.since(self.model, since))
         if n_vectors > len(self._stored) and self._on_demand:
             self._put(self.store.vectors.get(self.model, sorted(self._on_demand)).items())
         if n_vectors != len(self._stored):  # something else changed: start over
@@ -240,19 +228,7 @@ class VectorIndex:
 
     def _encode_missing(self, since: int) -> None:
         """Vectors for new articles the stories stage has not embedded (yet), a bounded number."""
-        a, v = schema.articles, schema.vectors
-        with self.store.engine.connect() as conn:
-            missing = [
-                r
-                for r in conn.execute(
-                    select(a.c.id, a.c.title, func.substr(a.c.body, 1, 2000))
-                    .outerjoin(v, (v.c.article_id == a.c.id) & (v.c.model == self.model))
-                    .where(v.c.article_id.is_(None), a.c.seq > since)
-                    .order_by(a.c.seq.desc())
-                    .limit(ON_DEMAND_CAP)
-                )
-                if r[0] not in self._row
-            ]
+        missing = [r for r in self.store.vectors.missing(self.model, since, ON_DEMAND_CAP) if r[0] not in self._row]
         if not missing:
             return
         texts = [f"{title or ''}\n{body or ''}".strip() for _, title, body in missing]
