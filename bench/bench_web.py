@@ -136,7 +136,7 @@ def build(db: str, n: int, seed: int = 7) -> None:
     n_stories = max(1, n // 5)
     now = dt.datetime.now(dt.UTC)
     t0 = time.perf_counter()
-    with store.engine.begin() as conn:
+    with store._engine.begin() as conn:
         conn.execute(
             insert(schema.entities),
             [
@@ -213,14 +213,14 @@ def build(db: str, n: int, seed: int = 7) -> None:
                     "vector": (vec / np.linalg.norm(vec)).tobytes(),
                 }
             )
-        with store.engine.begin() as conn:
+        with store._engine.begin() as conn:
             conn.execute(insert(schema.articles), arts)
             conn.execute(insert(schema.mentions), mentions)
             if matches:
                 conn.execute(insert(schema.narrative_matches), matches)
             conn.execute(insert(schema.vectors), vecs)
         print(f"  {start + len(arts)} articles ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
-    with store.engine.begin() as conn:
+    with store._engine.begin() as conn:
         from sqlalchemy import func, select
 
         a = schema.articles

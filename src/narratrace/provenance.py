@@ -20,10 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
 from .records import Article
-from .store import schema
 
 if TYPE_CHECKING:
     from .store import Store
@@ -33,11 +30,7 @@ RELAY_KINDS = ("republished_from", "translated_by", "cites")
 
 def story_articles(store: Store, story_id: str) -> list[Article]:
     """The articles of a story, earliest first (undated last, then arrival order)."""
-    a = schema.articles
-    query = select(a.c.id).where(a.c.story_id == story_id).order_by(a.c.published.is_(None), a.c.published, a.c.seq)
-    with store.engine.connect() as conn:
-        ids = list(conn.execute(query).scalars())
-    return store.articles.get_many(ids)
+    return store.articles.get_many(store.stories.article_ids(story_id))
 
 
 def _parents(article: Article, ids: set[str]) -> set[str]:
@@ -89,8 +82,6 @@ def _names(article: Article) -> dict[str, str]:
 
 def _factchecks(store: Store, article: Article) -> list[dict[str, Any]]:
     """The article's claims already linked to imported fact-checks (`factchecks link`)."""
-    from .factcheck.catalog import claim_links
-
     return [
         {
             "claim": article.body[row["claim_start"] : row["claim_end"]],
@@ -99,7 +90,7 @@ def _factchecks(store: Store, article: Article) -> list[dict[str, Any]]:
             "url": row["url"],
             "similarity": row["score"],
         }
-        for row in claim_links(store, article.id)
+        for row in store.factchecks.links(article.id)
         if row["rank"] == 1
     ]
 

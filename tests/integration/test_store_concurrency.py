@@ -35,7 +35,7 @@ def _write(url: str, tag: str, n: int, migrate: bool = True) -> None:
 
 def _seqs(url: str) -> list[int]:
     store = open_store(url)
-    with store.engine.connect() as conn:
+    with store._engine.connect() as conn:
         return [int(r[0]) for r in conn.execute(text("SELECT seq FROM articles"))]
 
 
@@ -48,7 +48,7 @@ def test_interleaved_writers_never_share_a_number(tmp_path: Path) -> None:
         assert second.articles.add(_article("b", i), runs[1])
     seqs = _seqs(db)
     assert len(seqs) == 10 and len(set(seqs)) == 10
-    hits = first.engine.connect().execute(
+    hits = first._engine.connect().execute(
         text("SELECT a.id FROM articles_fts f JOIN articles a ON a.seq = f.rowid WHERE articles_fts MATCH 'worda3'")
     ).all()
     assert [h[0] for h in hits] == ["a0003"]  # the index points at the right article
@@ -83,10 +83,10 @@ def test_postgres_threads_writing_at_once(pg_url: str) -> None:  # noqa: F811
 def test_migration_renumbers_numbers_already_shared(tmp_path: Path) -> None:
     db = str(tmp_path / "old.db")
     store = open_store(db)
-    with store.engine.begin() as conn:
+    with store._engine.begin() as conn:
         command.downgrade(_alembic_config(conn), "0005")
     run = store.runs.start("old", [])
-    with store.engine.begin() as conn:
+    with store._engine.begin() as conn:
         for i, seq in enumerate([1, 2, 2, 3, 3, 3]):
             a = _article("o", i)
             conn.execute(text(
@@ -96,7 +96,7 @@ def test_migration_renumbers_numbers_already_shared(tmp_path: Path) -> None:
             conn.execute(text("INSERT INTO pending (article_id, stage, seq) VALUES (:id, 's', :seq)"),
                          {"id": a.id, "seq": seq})
     store = open_store(db)  # migrates to the latest revision
-    with store.engine.connect() as conn:
+    with store._engine.connect() as conn:
         rows = dict(conn.execute(text("SELECT id, seq FROM articles")).all())
         pending = dict(conn.execute(text("SELECT article_id, seq FROM pending")).all())
     assert sorted(rows.values()) == [1, 2, 3, 4, 5, 6] and pending == rows

@@ -14,7 +14,7 @@ from narratrace.cli import cli
 from narratrace.embed import Encoder, get_encoder
 from narratrace.records import Article, SourceRef
 from narratrace.store import Store, open_store
-from narratrace.stories import StoriesStage, list_stories, stories_for_report
+from narratrace.stories import StoriesStage, stories_for_report
 from narratrace.stories.stage import VECTOR_MODEL
 from narratrace.stories.state import INDEX_FILE, STATE_FILE
 
@@ -67,7 +67,7 @@ def test_stage_end_to_end_incremental(tmp_path: Path, encoder: Encoder) -> None:
     assert arts["copy"].duplicate_of == arts["src"].id == arts["fr"].duplicate_of
     assert arts["src"].duplicate_of is None and not arts["later"].relations
 
-    stories = {s.id: s for s in list_stories(store)}
+    stories = {s.id: s for s in store.stories.list()}
     assert stories[story].size == 4
     assert stories[story].languages == {"en": 3, "fr": 1}
     assert stories[story].first_date == "2021-05-03" and stories[story].last_date == "2021-05-04"
@@ -296,7 +296,7 @@ def test_articles_stored_before_sketches_existed_are_sketched_once(tmp_path: Pat
     stage = StoriesStage()
     src = next(a for a in ARTS if a["key"] == "src")
     stage.update(store, _stored(store, [src]))
-    with store.engine.begin() as conn:
+    with store._engine.begin() as conn:
         conn.execute(text("DELETE FROM copy_sketches"))  # as in a database of the previous version
     assert [aid for aid, _ in store.sketches.unsketched()] == [_article(src).id]
     bait = {**src, "key": "bait", "outlet": "Viral Page", "published": "2021-05-05",

@@ -50,7 +50,7 @@ def test_story_growth_alerts_once_per_doubling(tmp_path: Path) -> None:
         store.articles.add(Article(id=f"a{i}", content_hash=f"h{i}", source=SourceRef(path=str(i)), body="b",
                                   story_id="s1"), run)
         _story_alerts(store, opts)
-    with store.engine.connect() as conn:
+    with store._engine.connect() as conn:
         from sqlalchemy import select
 
         from narratrace.store import schema

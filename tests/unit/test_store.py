@@ -15,7 +15,7 @@ def _article(i: int, **kw: object) -> Article:
 def test_migrations_create_every_table_and_are_idempotent(db_path: str) -> None:
     store = open_store(db_path)
     assert store.schema_version() == store.latest_schema_version()
-    tables = set(inspect(store.engine).get_table_names())
+    tables = set(inspect(store._engine).get_table_names())
     assert {"articles", "runs", "rejections", "vectors", "stories", "entities", "mentions", "pending"} <= tables
     open_store(db_path)  # second open: nothing to do, no error
 

@@ -8,7 +8,6 @@ from typing import Any
 import click
 
 from ..records import to_dict
-from ..stories.tables import list_stories
 from .common import db_option, handle_broken_pipe, open_db
 from .terminal import shown
 
@@ -31,7 +30,7 @@ def stories_command(db: str, min_size: int, limit: int | None, as_json: bool) ->
     Stories are built by the stories.v1 stage of `narratrace analyze`.
     """
     store = open_db(db, must_exist=True)
-    stories = list_stories(store, min_size=min_size, limit=limit)
+    stories = store.stories.list(min_size=min_size, limit=limit)
     if not stories:
         click.echo("no stories yet: run `narratrace analyze` with the stories.v1 corpus stage", err=True)
         return

@@ -13,13 +13,10 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from sqlalchemy import delete, insert, select
-
-from ..store import schema
 from .matching import CatalogEntry, ClaimMatcher, Match
 
 if TYPE_CHECKING:
@@ -195,41 +192,11 @@ def write_trec(results: Iterable[tuple[str, Sequence[Match]]], out: IO[str], tag
 
 def import_factchecks(store: Store, entries: Sequence[CatalogEntry]) -> tuple[int, int]:
     """Insert or replace fact-checks by id; returns (added, replaced)."""
-    table = schema.factchecks
-    ids = [e.id for e in entries]
-    with store.engine.begin() as conn:
-        existing: set[str] = set()
-        for i in range(0, len(ids), 500):
-            existing.update(conn.execute(select(table.c.id).where(table.c.id.in_(ids[i : i + 500]))).scalars())
-        if existing:
-            for i in range(0, len(ids), 500):
-                chunk = [x for x in ids[i : i + 500] if x in existing]
-                conn.execute(delete(table).where(table.c.id.in_(chunk)))
-        unique = {e.id: e for e in entries}
-        rows = [
-            {
-                "id": e.id,
-                "text": e.text,
-                "title": e.title,
-                "url": e.url,
-                "lang": e.lang,
-                "verdict": e.verdict,
-                "data": None,
-            }
-            for e in unique.values()
-        ]
-        for i in range(0, len(rows), 500):
-            conn.execute(insert(table), rows[i : i + 500])
-    return len(unique) - len(existing), len(existing)
+    return store.factchecks.put([asdict(e) for e in entries])
 
 
 def stored_factchecks(store: Store) -> list[CatalogEntry]:
-    table = schema.factchecks
-    with store.engine.connect() as conn:
-        return [
-            CatalogEntry(r.id, r.text, r.title, r.url, r.lang, r.verdict)
-            for r in conn.execute(select(table).order_by(table.c.id))
-        ]
+    return [CatalogEntry(**row) for row in store.factchecks.list()]
 
 
 def link_claims(store: Store, top: int = 3, min_similarity: float = 0.5, matcher: ClaimMatcher | None = None) -> int:
@@ -244,14 +211,12 @@ def link_claims(store: Store, top: int = 3, min_similarity: float = 0.5, matcher
         if not entries:
             return 0
         matcher = ClaimMatcher(entries)
-    table = schema.claim_matches
     total = 0
     for article in store.articles.iter():
         claims = list(article.claims)
         results = matcher.search([c.text for c in claims], top=top) if claims else []
         rows = [
             {
-                "article_id": article.id,
                 "claim_start": c.start,
                 "claim_end": c.end,
                 "factcheck_id": m.id,
@@ -262,23 +227,11 @@ def link_claims(store: Store, top: int = 3, min_similarity: float = 0.5, matcher
             for rank, m in enumerate(matches, 1)
             if m.similarity >= min_similarity
         ]
-        with store.engine.begin() as conn:
-            conn.execute(delete(table).where(table.c.article_id == article.id))
-            if rows:
-                conn.execute(insert(table), rows)
+        store.factchecks.put_links(article.id, rows)
         total += len(rows)
     return total
 
 
 def claim_links(store: Store, article_id: str | None = None) -> list[dict[str, Any]]:
     """Stored claim -> fact-check links with the fact-check's text and verdict."""
-    cm, fc = schema.claim_matches, schema.factchecks
-    query = (
-        select(cm, fc.c.text.label("factcheck_text"), fc.c.verdict, fc.c.url)
-        .join(fc, fc.c.id == cm.c.factcheck_id)
-        .order_by(cm.c.article_id, cm.c.claim_start, cm.c.rank)
-    )
-    if article_id:
-        query = query.where(cm.c.article_id == article_id)
-    with store.engine.connect() as conn:
-        return [dict(r) for r in conn.execute(query).mappings()]
+    return store.factchecks.links(article_id)

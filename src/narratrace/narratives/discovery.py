@@ -27,11 +27,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, insert, select
 
 from ..embed import Encoder, get_encoder
 from ..records import Article
-from ..store import Store, schema
+from ..store import Store
 from ..text.sentences import split_units
 from .catalogue import Narrative, slugify, unique_id
 
@@ -230,23 +229,12 @@ def refresh_candidates(
     recent.extend(store.articles.iter(order="published"))
     arts = list(reversed(recent))
     cands = find_candidates(arts, encoder, **options)
-    now = dt.datetime.now(dt.UTC)
-    with store.engine.begin() as conn:
-        conn.execute(delete(schema.narrative_candidates))
-        if cands:
-            conn.execute(
-                insert(schema.narrative_candidates),
-                [{"id": c.id, "label": c.label, "score": c.score, "updated_at": now, "data": c.as_dict()}
-                 for c in cands],
-            )
+    store.narratives.put_candidates([c.as_dict() for c in cands])
     return cands
 
 
 def stored_candidate(store: Store, cid: str) -> CandidateNarrative | None:
-    with store.engine.connect() as conn:
-        data = conn.execute(
-            select(schema.narrative_candidates.c.data).where(schema.narrative_candidates.c.id == cid)
-        ).scalar()
+    data = store.narratives.candidate(cid)
     return CandidateNarrative(**data) if data else None
 
 

@@ -7,13 +7,10 @@ from the articles we study.
 
 from __future__ import annotations
 
-from collections import Counter
 from html import escape
 from typing import Any
 
-from sqlalchemy import select
-
-from ..store import Store, schema
+from ..store import Store
 from .catalogue import Catalogue, load_catalogue
 
 
@@ -24,39 +21,12 @@ def ranked(counts: dict[str, int]) -> dict[str, int]:
 
 def narrative_timeline(store: Store, narrative_id: str, limit: int = 1000) -> list[dict[str, Any]]:
     """Matching articles of one narrative, oldest first (undated last)."""
-    a, m = schema.articles, schema.narrative_matches
-    query = (
-        select(a.c.id, a.c.published, a.c.lang, a.c.outlet, a.c.title, a.c.source_url, m.c.score, m.c.stance)
-        .join(m, m.c.article_id == a.c.id)
-        .where(m.c.narrative_id == narrative_id)
-        .order_by(a.c.published.is_(None), a.c.published, a.c.seq)
-        .limit(limit)
-    )
-    with store.engine.connect() as conn:
-        return [dict(r) for r in conn.execute(query).mappings()]
+    return store.narratives.timeline(narrative_id, limit)
 
 
 def narrative_counts(store: Store) -> dict[str, dict[str, Any]]:
-    """Per narrative: articles, stances, languages, outlets, first and last date."""
-    a, m = schema.articles, schema.narrative_matches
-    query = select(m.c.narrative_id, m.c.stance, a.c.lang, a.c.outlet, a.c.published).join(
-        a, m.c.article_id == a.c.id
-    )
-    out: dict[str, dict[str, Any]] = {}
-    with store.engine.connect() as conn:
-        for nid, stance, lang, outlet, published in conn.execute(query):
-            d = out.setdefault(
-                nid, {"articles": 0, "stances": Counter(), "languages": Counter(), "outlets": Counter(),
-                      "first": None, "last": None}
-            )
-            d["articles"] += 1
-            d["stances"][stance or "?"] += 1
-            d["languages"][lang or "und"] += 1
-            d["outlets"][outlet or "unknown"] += 1
-            if published:
-                d["first"] = min(d["first"] or published, published)
-                d["last"] = max(d["last"] or published, published)
-    return out
+    """Per narrative: articles, stances, languages, outlets, first and last date (``store.narratives.stats``)."""
+    return {nid: vars(s).copy() for nid, s in store.narratives.stats().items()}
 
 
 def format_timeline(rows: list[dict[str, Any]]) -> str:

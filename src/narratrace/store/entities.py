@@ -10,7 +10,7 @@ its type is the index type, else its most frequent mention type.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -66,7 +66,7 @@ class Entities:
                                                         tuple(r["aliases"] or ()))
         return out
 
-    def put_index(self, new: Sequence[IndexEntry], aliases: dict[str, Sequence[str]]) -> None:
+    def put_index(self, new: Sequence[IndexEntry], aliases: Mapping[str, Sequence[str]]) -> None:
         """Add ``new`` entries and replace the aliases of existing ones, in one transaction."""
         with self._db.begin() as conn:
             for e in new:

@@ -98,11 +98,6 @@ class Store:
         self.techniques = Techniques(db)
 
     @property
-    def engine(self) -> Engine:
-        """Transitional: callers outside ``store/`` are moving to the domain namespaces."""
-        return self._engine
-
-    @property
     def dialect(self) -> str:
         """``sqlite`` or ``postgresql``."""
         return self._engine.dialect.name

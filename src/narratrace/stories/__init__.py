@@ -2,14 +2,14 @@
 
 Python API: ``StoriesStage`` (the ``stories.v1`` corpus stage), ``cluster_all`` /
 ``StoryClusterer`` (clustering vectors in date order), ``similarity_scores`` /
-``text_similarity`` (same-story score of article pairs), ``list_stories`` and
-``stories_for_report`` (views).
+``text_similarity`` (same-story score of article pairs), ``stories_for_report`` (a view;
+listing stories is ``store.stories.list``).
 """
 
 from .cluster import ClusterParams, StoryClusterer, cluster_all
 from .similarity import Pair, similarity_scores, text_similarity
 from .stage import StoriesStage
-from .tables import list_stories, stories_for_report
+from .tables import stories_for_report
 
 __all__ = [
     "ClusterParams",
@@ -17,7 +17,6 @@ __all__ = [
     "StoriesStage",
     "StoryClusterer",
     "cluster_all",
-    "list_stories",
     "similarity_scores",
     "stories_for_report",
     "text_similarity",

@@ -19,14 +19,13 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import select
 
 from ..embed import DEFAULT_ENCODER, Encoder, get_encoder, vector_key
 from ..embed.pooling import PoolingSettings, embed_documents
 from ..embed.sentences import SentenceSet, sentence_key
 from ..embed.units import encode_units
 from ..records import Article, Relation
-from ..store import Store, schema
+from ..store import Store
 from ..text.fold import translit_words
 from . import state
 from .cluster import ClusterParams, StoryClusterer
@@ -227,9 +226,7 @@ class StoriesStage:
 
     @staticmethod
     def _followers(store: Store, pending: dict[str, Article], root_id: str) -> list[Article]:
-        table = schema.articles
-        with store.engine.connect() as conn:
-            ids = list(conn.execute(select(table.c.id).where(table.c.duplicate_of == root_id)).scalars())
+        ids = store.articles.copies_of(root_id)
         found = {a.id: a for a in StoriesStage._fetch(store, pending, ids)}
         found.update({a.id: a for a in pending.values() if a.duplicate_of == root_id})
         return [found[k] for k in sorted(found)]

@@ -19,9 +19,8 @@ from pathlib import Path
 
 import hnswlib
 import numpy as np
-from sqlalchemy import func, select
 
-from ..store import Store, schema
+from ..store import Store
 from .cluster import ClusterParams, Projection, Story, StoryClusterer
 from .text import parse_day
 
@@ -65,9 +64,7 @@ def _projection_params(params: ClusterParams) -> list[int]:
 
 
 def _stored_count(store: Store) -> int:
-    query = select(func.count()).select_from(schema.articles).where(schema.articles.c.story_id.is_not(None))
-    with store.engine.connect() as conn:
-        return int(conn.execute(query).scalar() or 0)
+    return store.articles.count(in_story=True)
 
 
 def load(store: Store, dim: int, params: ClusterParams, model: str,
@@ -125,12 +122,7 @@ def rebuild(store: Store, dim: int, params: ClusterParams, model: str,
     Articles with no vector of ``model`` (the encoder was switched) get one from
     ``embed_missing`` first; without it they are left out of the state.
     """
-    table = schema.articles
-    query = (select(table.c.id, table.c.story_id, table.c.published, table.c.title, table.c.body)
-             .where(table.c.story_id.is_not(None))
-             .order_by(table.c.published.is_(None), table.c.published, table.c.seq))
-    with store.engine.connect() as conn:
-        rows = conn.execute(query).all()
+    rows = store.stories.placed()
     clusterer = StoryClusterer(dim, params, capacity=max(len(rows), 1024))
     for i in range(0, len(rows), 2000):
         chunk = rows[i : i + 2000]

@@ -15,10 +15,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, Protocol, TextIO
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
-
-from ..store import Store, schema
+from ..store import Store
 from .net import FetchError, NetPolicy, post_json
 
 
@@ -71,38 +68,20 @@ def _now() -> dt.datetime:
 def raise_alert(store: Store, key: str, kind: str, payload: dict[str, Any]) -> bool:
     """Record an alert once; False when that key was already raised."""
     body = {"key": key, "kind": kind, **payload, "raised_at": _now().isoformat(timespec="seconds")}
-    try:
-        with store.engine.begin() as conn:
-            exists = conn.execute(select(schema.alerts.c.id).where(schema.alerts.c.key == key)).scalar()
-            if exists is not None:
-                return False
-            conn.execute(insert(schema.alerts).values(key=key, kind=kind, created_at=_now(), payload=body))
-        return True
-    except IntegrityError:  # raced with another watcher on the same key
-        return False
+    return store.watch.raise_alert(key, kind, body)
 
 
 def deliver_pending(store: Store, sinks: Sequence[Sink], limit: int = 1000) -> tuple[int, list[str]]:
     """Send undelivered alerts in order; returns (delivered, errors)."""
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            select(schema.alerts.c.id, schema.alerts.c.payload)
-            .where(schema.alerts.c.delivered_at.is_(None))
-            .order_by(schema.alerts.c.id)
-            .limit(limit)
-        ).all()
     delivered = 0
     errors: list[str] = []
-    for alert_id, payload in rows:
+    for alert_id, payload in store.watch.undelivered(limit):
         try:
             for sink in sinks:
                 sink.send(payload)
         except (FetchError, OSError) as exc:
             errors.append(f"alert {alert_id}: {exc}")
             break  # keep order: later alerts wait for this one
-        with store.engine.begin() as conn:
-            conn.execute(
-                update(schema.alerts).where(schema.alerts.c.id == alert_id).values(delivered_at=_now())
-            )
+        store.watch.delivered(alert_id)
         delivered += 1
     return delivered, errors

@@ -18,15 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select
-
 from ..config import Settings
 from ..identity import article_id, content_hash
 from ..ingest import read_inputs
 from ..ingest.feeds import read_feed
 from ..ingest.walk import Skipped
 from ..records import RawCopy, RawItem, Rejection, SourceRef
-from ..store import Store, schema
+from ..store import Store
 from .alerts import Sink, deliver_pending, raise_alert
 from .net import FetchError, NetPolicy, fetch_page
 
@@ -123,24 +121,11 @@ def fetch_all(
 
 
 def _seen(store: Store, source: str, keys: Iterable[str]) -> set[str]:
-    wanted = list(keys)
-    found: set[str] = set()
-    t = schema.watch_items
-    with store.engine.connect() as conn:
-        for i in range(0, len(wanted), 500):
-            found.update(conn.execute(
-                select(t.c.item_key).where(and_(t.c.source == source, t.c.item_key.in_(wanted[i : i + 500])))
-            ).scalars())
-    return found
+    return store.watch.seen(source, keys)
 
 
 def _mark(store: Store, source: str, key: str, art: str | None) -> None:
-    t = schema.watch_items
-    with store.engine.begin() as conn:
-        if conn.execute(select(t.c.item_key).where(and_(t.c.source == source, t.c.item_key == key))).first():
-            return
-        conn.execute(insert(t).values(source=source, item_key=key, seen_at=dt.datetime.now(dt.UTC),
-                                      article_id=art))
+    store.watch.mark(source, key, art)
 
 
 def _narrative_alerts(store: Store, ids: Sequence[str], opts: WatchOptions) -> int:
@@ -165,18 +150,9 @@ def _story_alerts(store: Store, opts: WatchOptions) -> int:
     """A story that gained ``story_growth`` articles in the window; one alert per doubling."""
     if opts.story_growth <= 0:
         return 0
-    a = schema.articles
     since = dt.datetime.now(dt.UTC) - opts.growth_window
-    query = (
-        select(a.c.story_id, func.count())
-        .where(a.c.story_id.is_not(None), a.c.created_at >= since)
-        .group_by(a.c.story_id)
-        .having(func.count() >= opts.story_growth)
-    )
     raised = 0
-    with store.engine.connect() as conn:
-        rows = conn.execute(query).all()
-    for story_id, count in rows:
+    for story_id, count in store.stories.growing(since, opts.story_growth):
         level = opts.story_growth
         while level * 2 <= count:
             level *= 2

@@ -17,10 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, or_, select, update
-
 from ...records import Entity
-from ...store import schema
+from ...store import IndexEntry
 
 if TYPE_CHECKING:
     from ...store import Store
@@ -55,31 +53,21 @@ class EntityIndexStage:
                     s.surfaces.add(e.text)
         if not seen:
             return
-        ids = list(seen)
-        existing: dict[str, dict[str, Any]] = {}
-        table = schema.entities
-        with store.engine.begin() as conn:
-            for i in range(0, len(ids), 500):
-                for row in conn.execute(select(table).where(table.c.canonical_id.in_(ids[i : i + 500]))).mappings():
-                    existing[row["canonical_id"]] = dict(row)
-            for cid, s in seen.items():
-                known = existing.get(cid)
-                if known is None:
-                    name = s.names.most_common(1)[0][0]
-                    conn.execute(
-                        insert(table).values(
-                            canonical_id=cid,
-                            canonical_name=name,
-                            type=s.types.most_common(1)[0][0],
-                            aliases=sorted(s.surfaces)[:MAX_ALIASES],
-                        )
-                    )
-                    existing[cid] = {"canonical_name": name}
-                else:
-                    aliases = set(known.get("aliases") or [])
-                    if not s.surfaces <= aliases and len(aliases) < MAX_ALIASES:
-                        merged = sorted(aliases | s.surfaces)[:MAX_ALIASES]
-                        conn.execute(update(table).where(table.c.canonical_id == cid).values(aliases=merged))
+        index = store.entities.index_entries(list(seen))
+        existing: dict[str, str] = {cid: e.canonical_name for cid, e in index.items()}
+        new: list[IndexEntry] = []
+        aliases: dict[str, list[str]] = {}
+        for cid, s in seen.items():
+            known = index.get(cid)
+            if known is None:
+                name = s.names.most_common(1)[0][0]
+                new.append(IndexEntry(cid, name, s.types.most_common(1)[0][0], tuple(sorted(s.surfaces)[:MAX_ALIASES])))
+                existing[cid] = name
+            else:
+                had = set(known.aliases)
+                if not s.surfaces <= had and len(had) < MAX_ALIASES:
+                    aliases[cid] = sorted(had | s.surfaces)[:MAX_ALIASES]
+        store.entities.put_index(new, aliases)
         surnames = self._surnames(store, [cid for cid in seen if _lone_name(cid)])
         changed = []
         for art in articles:
@@ -92,23 +80,11 @@ class EntityIndexStage:
     @staticmethod
     def _surnames(store: Store, lone_ids: list[str]) -> dict[str, tuple[str, str]]:
         """Lone surnames ("n:kapcacan") -> the unique multi-word person bearing them."""
-        table = schema.entities
         out: dict[str, tuple[str, str]] = {}
-        with store.engine.connect() as conn:
-            for cid in lone_ids:
-                key = cid[2:]
-                rows = conn.execute(
-                    select(table.c.canonical_id, table.c.canonical_name).where(
-                        table.c.type == "PER",
-                        or_(
-                            table.c.canonical_id.like(f"n:{key} %"),
-                            table.c.canonical_id.like(f"n:% {key}"),
-                            table.c.canonical_id.like(f"n:% {key} %"),
-                        ),
-                    )
-                ).all()
-                if len(rows) == 1:
-                    out[cid] = (rows[0].canonical_id, rows[0].canonical_name)
+        for cid in lone_ids:
+            rows = store.entities.persons_named(cid[2:])
+            if len(rows) == 1:
+                out[cid] = rows[0]
         return out
 
 
@@ -116,7 +92,7 @@ def _lone_name(cid: str) -> bool:
     return cid.startswith("n:") and " " not in cid and not cid.startswith("n:=")
 
 
-def _relinked(e: Entity, existing: dict[str, dict[str, Any]], surnames: dict[str, tuple[str, str]]) -> Entity:
+def _relinked(e: Entity, existing: dict[str, str], surnames: dict[str, tuple[str, str]]) -> Entity:
     """The entity with the corpus's canonical name, or re-pointed from a lone surname to
     the one person of the corpus who bears it."""
     if not e.canonical_id:
@@ -124,57 +100,24 @@ def _relinked(e: Entity, existing: dict[str, dict[str, Any]], surnames: dict[str
     if e.canonical_id in surnames:
         cid, name = surnames[e.canonical_id]
         return Entity(e.text, "PER", cid, name, e.start, e.end)
-    name = existing[e.canonical_id]["canonical_name"]
+    name = existing[e.canonical_id]
     return e if name == e.canonical_name else Entity(e.text, e.type, e.canonical_id, name, e.start, e.end)
 
 
 def list_entities(
     store: Store, type_: str | None = None, limit: int | None = None, min_mentions: int = 1
 ) -> list[dict[str, Any]]:
-    """Entities of the corpus, most mentioned first, with languages and outlets."""
-    m, a, ent = schema.mentions, schema.articles, schema.entities
-    query = select(m.c.canonical_id, func.count().label("n"), func.count(func.distinct(m.c.article_id)).label("docs"))
-    query = query.group_by(m.c.canonical_id)
-    with store.engine.connect() as conn:
-        counts = {r.canonical_id: (int(r.n), int(r.docs)) for r in conn.execute(query)}
-        names = {
-            r.canonical_id: (r.canonical_name, r.type)
-            for r in conn.execute(select(ent.c.canonical_id, ent.c.canonical_name, ent.c.type))
+    """Entities of the corpus, most mentioned first, with languages and outlets (``narratrace entities``)."""
+    return [
+        {
+            "canonical_id": e.id,
+            "canonical_name": e.name,
+            "type": e.type,
+            "mentions": e.mentions,
+            "articles": e.articles,
+            "languages": list(e.languages),
+            "outlets": list(e.outlets),
+            "spellings": list(e.spellings),
         }
-        where: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
-        surface: dict[str, Counter[str]] = defaultdict(Counter)
-        types: dict[str, Counter[str]] = defaultdict(Counter)
-        rows = conn.execute(
-            select(m.c.canonical_id, m.c.text, m.c.type, a.c.lang, a.c.outlet).join(a, a.c.id == m.c.article_id)
-        )
-        for r in rows:
-            langs, outlets = where[r.canonical_id]
-            if r.lang:
-                langs.add(r.lang)
-            if r.outlet:
-                outlets.add(r.outlet)
-            surface[r.canonical_id][r.text] += 1
-            types[r.canonical_id][r.type or ""] += 1
-    out = []
-    for cid, (n, docs) in counts.items():
-        name, etype = names.get(cid, (None, None))
-        etype = etype or types[cid].most_common(1)[0][0]
-        if type_ and etype != type_.upper():
-            continue
-        if n < min_mentions:
-            continue
-        langs, outlets = where[cid]
-        out.append(
-            {
-                "canonical_id": cid,
-                "canonical_name": name or surface[cid].most_common(1)[0][0],
-                "type": etype,
-                "mentions": n,
-                "articles": docs,
-                "languages": sorted(langs),
-                "outlets": sorted(outlets),
-                "spellings": [s for s, _ in surface[cid].most_common(10)],
-            }
-        )
-    out.sort(key=lambda r: (-r["mentions"], r["canonical_name"]))
-    return out[:limit] if limit else out
+        for e in store.entities.list(type=type_, min_mentions=min_mentions, limit=limit)
+    ]
