@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import click
 
-from ..report import render_report
+from ..report import write_report
 from .common import db_option, handle_broken_pipe, open_db, output_stream
 
 
@@ -27,14 +28,22 @@ def report_command(db: str, output: str, run: str | None) -> None:
             run_id = int(run)
         except ValueError:
             raise click.BadParameter("give a run number or 'last'", param_hint="--run") from None
-        if run_id not in {r["id"] for r in store.runs.list()}:
+        if not store.runs.exists(run_id):
             raise click.BadParameter(f"no run {run_id} in this database", param_hint="--run")
-    html = render_report(store, run_id)
-    stream = output_stream(output)
-    stream.write(html)
-    if output not in (None, "-"):
-        stream.close()
-        click.echo(f"wrote {output}", err=True)
+    if output in (None, "-"):
+        write_report(store, output_stream(output), run_id)
+        return
+    # streamed into a file beside the target, renamed when whole: a failed report leaves no half page
+    partial = f"{output}.part"
+    stream = output_stream(partial)
+    try:
+        with stream:
+            write_report(store, stream, run_id)
+        os.replace(partial, output)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
+    click.echo(f"wrote {output}", err=True)
 
 
 commands: list[Any] = [report_command]
