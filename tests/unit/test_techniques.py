@@ -77,6 +77,7 @@ def test_find_techniques_spans_point_into_the_body(text: str, lang: str) -> None
     names = set(labels.load().semeval2023)
     for t in found:
         assert text[t.start : t.end] == t.text and t.text.strip() == t.text
+        assert any(ch.isalnum() for ch in t.text)  # never a lone quote mark
         assert t.technique in names
         assert 0.0 <= t.score <= 1.0
         assert t.disarm

@@ -115,8 +115,8 @@ def decode(ctx: ArticleContext, probs: list[float], w: FamilyWeights) -> list[tu
             a += 1
         while b >= a and toks[b].text in _EDGE_PUNCT:
             b -= 1
-        if a > b:
-            continue
+        if a > b or not any(toks[i].text[:1].isalnum() for i in range(a, b + 1)):
+            continue  # nothing but punctuation (a lone quote mark)
         out.append((a, b, sum(probs[a : b + 1]) / (b - a + 1)))
     return out
 
