@@ -117,3 +117,28 @@ def test_classify_spans_ranks_every_ptc_class() -> None:
 def test_model_files_are_small() -> None:
     data = Path(T.__file__).parent / "data"
     assert (data / "model.npz").stat().st_size < 50_000_000
+
+
+def test_store_counts_techniques_per_outlet_and_the_report_lists_them(tmp_path: Path) -> None:
+    from narratrace.report.html import render_report
+    from narratrace.store import open_store
+
+    store = open_store(str(tmp_path / "t.db"))
+    try:
+        run = store.runs.start("test", [])
+        stage = T.TechniqueStage()
+        for i, (outlet, body, lang) in enumerate([("Herald", EN, "en"), ("Veilleur", FR, "fr")]):
+            art = Article(id=f"a{i}", content_hash=f"h{i}", source=SourceRef(path=f"{i}.txt"), body=body, lang=lang,
+                          outlet=outlet, story_id="s1")
+            assert store.articles.add(stage(art), run)
+        by_outlet = store.techniques.by_outlet(story="s1")
+        assert set(by_outlet) == {"Herald", "Veilleur"}
+        stored = store.articles.get("a0")
+        assert stored is not None and sum(by_outlet["Herald"].values()) == len(stored.techniques)
+        totals = store.techniques.totals()
+        assert totals and totals[0]["spans"] >= totals[-1]["spans"]
+        assert store.techniques.by_outlet(story="other") == {}
+        html = render_report(store)
+        assert "Persuasion techniques" in html and "T0168" in html
+    finally:
+        store.close()
