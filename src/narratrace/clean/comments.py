@@ -14,14 +14,15 @@ from ..records import Comment
 
 _AUTHOR = re.compile(r"^[\w@][\w .'’@_-]{0,38}$")
 _SENTENCE_END = re.compile(r"[.!?…:;,)\"”»]$")
-_INITIAL = re.compile(r"\s[A-Z]\.$")  # "Mira K.": a name cut to an initial, not a sentence
+_INITIAL = re.compile(r"\s[^\W\d_]\.$")  # "Mira K.", "Сергей К.": a name cut to an initial, not a sentence
 
 
 def looks_like_author(line: str) -> bool:
     words = line.split()
     if not 1 <= len(words) <= 5 or not _AUTHOR.match(line):
         return False
-    if _SENTENCE_END.search(line) and not _INITIAL.search(line):
+    initial = _INITIAL.search(line)
+    if _SENTENCE_END.search(line) and not (initial and line[-2].isupper()):
         return False
     if line[0].isdigit():
         return False

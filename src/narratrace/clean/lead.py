@@ -52,6 +52,8 @@ def plan_lead(lines: list[str], claimed: Callable[[str], bool]) -> LeadPlan:
         line = raw.strip()
         if not line:
             continue
+        if prose_like(line) and claimed(line):
+            continue  # a cookie notice reads like prose but does not open the article
         if prose_like(line) or len(zone) >= MAX_LEAD_LINES:
             break
         zone.append((index, line))

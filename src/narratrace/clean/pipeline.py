@@ -68,7 +68,7 @@ class RuleCleaner:
             if extract is None or not (extract.text.strip() or extract.title or item.title):
                 reason = f"{self._where(item)}: no article text found in the HTML"
                 return Rejection(item.source, "no_text", reason)
-            cleaned = self.text_cleaner.clean(extract.text)
+            cleaned = self.text_cleaner.clean(extract.text, lang=item.lang, use_model=False)
             self.text_cleaner.absorb(cleaned, extract.debris)
             comments = list(extract.comments) + cleaned.comments
             title = title or extract.title or cleaned.title
@@ -77,7 +77,7 @@ class RuleCleaner:
             if not published and extract.date:
                 published, published_source = extract.date, "metadata"
         elif item.text and item.text.strip():
-            cleaned = self.text_cleaner.clean(item.text)
+            cleaned = self.text_cleaner.clean(item.text, lang=item.lang)
             comments = cleaned.comments
             title = title or cleaned.title
         else:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-WHERE = ("line", "lead", "comments", "thread", "footer")
+WHERE = ("line", "lead", "comments", "thread", "footer", "keep")
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 
 from ..records import Comment, Removed
 from .comments import split_comments
-from .lead import DATELINE, headline_like, plan_lead
+from .lead import DATELINE, LeadPlan, headline_like, plan_lead
+from .lines import MIN_LINES, article_scores, select, shipped_model
 from .rules import Rule, RuleSet, default_rules
-from .widgets import items, widget_kind
+from .widgets import items, menu_like, widget_kind
 
 # "date 2018-10 Depuis que ..." : page metadata glued to the first paragraph.
 _LEADING_DATE = re.compile(r"^\s*date\s*:?\s*(\d{4}(?:-\d{2}(?:-\d{2})?)?)\s+(?=\S)", re.IGNORECASE)
@@ -40,6 +41,32 @@ _RELATED_ITEM_MAX = 200
 _SELF_REFERENCE_KINDS = {"copyright", "disclaimer", "contact", "support_prompt", "donation"}
 # Ranks of outlet evidence without a rule of their own (rules carry theirs).
 RANK_SITE_NAME, RANK_DOMAIN, RANK_TRANSLATOR, RANK_AGENCY = 2, 2, 4, 5
+# "12 comments" under the headline is a link, not the thread: a marker counts once enough of the run is read
+MARKER_SHARE, MARKER_CHARS = 0.6, 800  # or 800 characters of it (an article, then a long thread)
+LEAD_BACK = 6  # non-blank lines before the article's run where the headline is looked for
+
+
+@dataclass(frozen=True)
+class ModelPlan:
+    """What the line model says of a whole pasted page (line indices into the text's lines)."""
+
+    drop: frozenset[int]
+    lead_from: int  # lines above are page furniture
+    article_from: int  # the first line of the article's run
+    article_to: int  # its last line
+    marker_from: int  # a comments or footer marker counts from here (most of the run read)
+
+
+def model_kind(line: str, before_article: bool) -> str:
+    """The kind of a line the model takes out, from its shape (rules name theirs)."""
+    words = len(line.split())
+    if menu_like(line, 2) or len(items(line)) > 1:
+        return "navigation"
+    if words <= 4:
+        return "navigation" if before_article else "section_label"
+    if headline_like(line):
+        return "related_link"  # a teaser headline of another article
+    return "boilerplate"
 
 
 @dataclass
@@ -77,6 +104,7 @@ class TextCleaner:
         self.comment_markers = RuleSet([r for r in rules if r.where == "comments"])
         self.thread_rules = RuleSet([r for r in rules if r.where == "thread"])
         self.footer_markers = RuleSet([r for r in rules if r.where == "footer"])
+        self.keep_rules = RuleSet([r for r in rules if r.where == "keep"])
 
     @staticmethod
     def _first(rules: RuleSet, line: str) -> tuple[Rule, re.Match[str]] | None:
@@ -105,7 +133,39 @@ class TextCleaner:
                     out.removed.append(Removed(kind, part))
         out.outlets = [name for _, name in sorted(out.outlet_evidence, key=lambda e: e[0])]
 
-    def clean(self, raw: str, title_hint: str | None = None) -> CleanText:
+    def model_plan(self, lines: list[str], lang: str | None) -> ModelPlan | None:
+        """Run the line model over a pasted page; ``None`` for texts too short to need it."""
+        model = shipped_model()
+        positions = [i for i, line in enumerate(lines) if line.strip()]
+        if model is None or len(positions) < MIN_LINES:
+            return None
+        from ..analyse.language import detect_language, stop_words
+
+        kept = [lines[i].strip() for i in positions]
+        if not lang:
+            sample = " ".join(sorted(kept, key=len, reverse=True)[:20])
+            lang = detect_language(sample)[0]
+        scores = article_scores(kept, stop_words(lang) if lang else frozenset(), model)
+        if scores is None:
+            return None
+        chosen = select(scores, model.threshold, [len(x) for x in kept])
+        if chosen.end < chosen.start:
+            return None  # nothing reads as an article: leave the text to the rules
+        lead_from = positions[max(0, chosen.start - LEAD_BACK)]
+        run = list(range(chosen.start, chosen.end + 1))
+        total = sum(len(kept[i]) for i in run)
+        seen, marker_from = 0, positions[chosen.end]
+        for i in run:
+            if seen >= min(MARKER_CHARS, MARKER_SHARE * total):
+                marker_from = positions[i]
+                break
+            seen += len(kept[i])
+        return ModelPlan(frozenset(positions[i] for i in chosen.drop), lead_from, positions[chosen.start],
+                         positions[chosen.end], marker_from)
+
+    def clean(self, raw: str, title_hint: str | None = None, lang: str | None = None,
+              use_model: bool = True) -> CleanText:
+        """``use_model``: pasted pages; text already cut from its page by an extractor skips it."""
         text = normalise(raw)
         out = CleanText(body="", title=None)
         m = _LEADING_DATE.match(text)
@@ -114,7 +174,14 @@ class TextCleaner:
             out.date = m.group(1)
             text = text[m.end() :]
         lines = text.split("\n")
-        plan = plan_lead(lines, self._claimed)
+        mplan = self.model_plan(lines, lang) if use_model else None
+        lead_from = mplan.lead_from if mplan else 0
+        plan = plan_lead(lines[lead_from:], self._claimed)
+        if lead_from:
+            plan = LeadPlan(
+                headline=None if plan.headline is None else plan.headline + lead_from,
+                labels={i + lead_from: v for i, v in plan.labels.items()},
+            )
         total = max(1, sum(len(x) + 1 for x in lines))
         pos = 0
         phase = "lead" if plan.headline is not None else "body"
@@ -135,20 +202,32 @@ class TextCleaner:
                 continue
             line_gap, gap = gap, 0
             hit = self._first(self.line_rules, line)
-            if phase in ("lead", "body") and hit is None:
+            if index < lead_from:  # above the article's run: page furniture, named by a rule or its shape
+                if hit:
+                    self._harvest(out, hit[1], hit[0])
+                out.removed.append(Removed(hit[0].kind if hit else widget_kind(line) or model_kind(line, True), line))
+                continue
+            in_article = mplan is None or index >= mplan.article_from
+            if phase in ("lead", "body") and hit is None and (mplan is None or index >= mplan.marker_from):
                 marker = self._first(self.comment_markers, line)
                 if marker:
                     out.removed.append(Removed(marker[0].kind, line))
                     phase = "comments"
                     continue
                 marker = self._first(self.footer_markers, line)
-                if marker and (pos - len(raw_line)) / total >= _FOOTER_FROM:
+                if marker and (mplan is not None or (pos - len(raw_line)) / total >= _FOOTER_FROM):
                     footer_kind = marker[0].kind
                     out.removed.append(Removed(footer_kind, line))
                     phase = "footer"
                     continue
             if hit is None and phase == "comments":
                 hit = self._first(self.thread_rules, line) or self._first(self.comment_markers, line)
+                marker = None if hit else self._first(self.footer_markers, line)
+                if marker:  # the page's footer after the thread ("Mentions légales")
+                    footer_kind = marker[0].kind
+                    out.removed.append(Removed(footer_kind, line))
+                    phase = "footer"
+                    continue
             if hit:
                 rule, match = hit
                 self._harvest(out, match, rule, dated=phase in ("lead", "body"))  # not a comment's timestamp
@@ -160,6 +239,12 @@ class TextCleaner:
             widget = widget_kind(line)
             if widget:
                 out.removed.append(Removed(widget, line))
+                continue
+            if (mplan is not None and phase in ("lead", "body") and in_article and index in mplan.drop
+                    and not self._first(self.keep_rules, line)):
+                out.removed.append(Removed(model_kind(line, False), line))
+                if paragraphs[-1]:
+                    paragraphs.append([])
                 continue
             if phase == "comments":
                 thread.append((line_gap, line))
