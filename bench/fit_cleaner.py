@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from cleaning_data import Reference, label_line, load_pages, render_text
 
-from narratrace.analyse.language import stop_words
+from narratrace.text.language import stop_words
 from narratrace.clean.lines import FIRST_PASS, SECOND_PASS, context, features
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "narratrace" / "clean" / "data" / "lines.json"

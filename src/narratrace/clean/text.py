@@ -139,7 +139,7 @@ class TextCleaner:
         positions = [i for i, line in enumerate(lines) if line.strip()]
         if model is None or len(positions) < MIN_LINES:
             return None
-        from ..analyse.language import detect_language, stop_words
+        from ..text.language import detect_language, stop_words
 
         kept = [lines[i].strip() for i in positions]
         if not lang:
