@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from cleaning_data import Reference, label_line, load_pages, render_text
 
-from narratrace.text.language import stop_words
 from narratrace.clean.lines import FIRST_PASS, SECOND_PASS, context, features
+from narratrace.text.language import stop_words
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "narratrace" / "clean" / "data" / "lines.json"
 FOLDS = 4

@@ -78,3 +78,27 @@ def test_a_comment_counter_under_the_headline_does_not_swallow_the_article() -> 
     assert isinstance(art, Article)
     assert "Le terminal emploie 420 personnes" in art.body
     assert len(art.comments) == 3
+
+
+def test_schema_org_comments_come_with_their_authors() -> None:
+    page = (PAGES / "itemprop_comments.html").read_text("utf-8")
+    art = RuleCleaner()(RawItem(source=SourceRef(path="p.html"), fmt="html", html=page))
+    assert isinstance(art, Article)
+    assert [c.author for c in art.comments] == ["Gerda Vogel", "T. Huber"]
+    assert art.comments[0].text.startswith("Schön, dass endlich")
+    assert "Glücksspiel" not in art.body and "Die Fähre wurde" in art.body
+
+
+def test_discourse_like_posts_are_comments() -> None:
+    posts = "".join(
+        f'<div class="topic-post"><span class="username">{name}</span><div class="cooked"><p>{text}</p></div></div>'
+        for name, text in (("ines_r", "Great summary, thanks for writing it up so quickly."),
+                           ("tomasz", "The second chart is missing its units, is it tonnes or kilotonnes?"))
+    )
+    body = "".join(f"<p>Paragraph {i} of the article about the new harbour terminal and what it changes.</p>"
+                   for i in range(6))
+    page = f"<html><body><article><h1>The new terminal</h1>{body}</article><section>{posts}</section></body></html>"
+    art = RuleCleaner()(RawItem(source=SourceRef(path="p.html"), fmt="html", html=page))
+    assert isinstance(art, Article)
+    assert [c.author for c in art.comments] == ["ines_r", "tomasz"]
+    assert "kilotonnes" not in art.body
