@@ -37,6 +37,7 @@ from .ner import Mention
 from .normalise import (
     ascii_fold,
     initials,
+    institution_type,
     is_acronym,
     looks_like_group,
     looks_like_place,
@@ -50,7 +51,8 @@ from .normalise import (
 
 UNRESOLVED_TYPES = frozenset({"DATE", "MONEY", "PERCENT"})
 MAX_MENTION_CHARS = 100
-_WORD = re.compile(r"[\w\u00C0-\u024F]+(?:[-'’.][\w\u00C0-\u024F]+)*")
+# an elided French article is a word of its own, so that "l'État islamique" starts at "État"
+_WORD = re.compile(r"\b[lLdDjJ](?=['’][\w\u00C0-\u024F])|[\w\u00C0-\u024F]+(?:[-'’.][\w\u00C0-\u024F]+)*")
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,18 @@ class AliasTable:
         name = name.strip()
         if " " not in name and not is_acronym(name) and len(ascii_fold(name)) <= 4:
             return self.folded.get(ascii_fold(name))
-        return self.by_key.get(name_key(name))
+        eid = self.by_key.get(name_key(name))
+        if eid is not None and " " not in name and "-" not in name and not is_acronym(name):
+            # one word whose comparison key matches but whose letters are far from every
+            # alias ("These" has the key of "TASS"): a collision, not a spelling
+            folded = ascii_fold(name)
+            if folded not in self.folded and not any(
+                Levenshtein.distance(folded, alias) <= max(2, len(alias) // 3)
+                for alias, other in self.folded.items()
+                if other == eid
+            ):
+                return None
+        return eid
 
     def fuzzy(self, surface: str) -> str | None:
         """A known one-word name one typo away from ``surface`` (Iblib -> Idlib)."""
@@ -354,6 +367,8 @@ def resolve(text: str, mentions: Sequence[Mention], table: AliasTable, fuzzy: bo
         label = "LOC" if looks_like_place(surfaces[rep]) else "ORG" if looks_like_group(surfaces[rep]) else label
         if merged[rep].label == "PER" and titled_before(text, merged[rep].start):
             label = "PER"  # a title before the fullest name outweighs the tagger's votes on the surname
+        elif label == "PER":
+            label = institution_type(surfaces[rep]) or label  # "Chemical Weapons Convention" is no person
         rep_name = strip_title(surfaces[rep]) if label == "PER" else surfaces[rep]
         cid = "n:" + (name_key(rep_name) or keys[rep])
         out.append(Entity(surface, label, cid, rep_name, m.start, m.end))

@@ -59,6 +59,8 @@ class NameRules:
     designators: frozenset[str]
     titles: frozenset[str]
     person_titles: frozenset[str]
+    org_heads: frozenset[str]
+    treaty_heads: frozenset[str]
     word_variants: dict[str, str]
     word_translations: dict[str, str]
     place_words: frozenset[str]
@@ -82,6 +84,8 @@ def rules() -> NameRules:
         designators=words("designators"),
         titles=words("titles"),
         person_titles=words("person_titles"),
+        org_heads=words("org_heads"),
+        treaty_heads=words("treaty_heads"),
         word_variants=variants,
         word_translations={str(k): str(v) for k, v in data["word_translations"].items()},
         place_words=words("place_words"),
@@ -225,6 +229,17 @@ def looks_like_place(name: str) -> bool:
     """A multi-word name opening with an Arabic toponymic element (Khan ..., Kafr ...)."""
     words = name_words(name)
     return len(words) >= 2 and words[0] in rules().place_words
+
+
+def institution_type(name: str) -> str | None:
+    """ORG (or MISC for a treaty) when a multi-word name holds a word that heads an
+    institution ("Ministry", "Convention", "Комитет"): such a name is never a person."""
+    words = [w.lower() for w in re.findall(r"\w+", name)]
+    if len(words) < 2:
+        return None
+    if any(w in rules().treaty_heads for w in words):
+        return "MISC"
+    return "ORG" if any(w in rules().org_heads for w in words) else None
 
 
 def looks_like_group(name: str) -> bool:
