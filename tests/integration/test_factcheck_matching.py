@@ -40,6 +40,8 @@ def test_claim_match_cli_ranks_the_right_claims_across_languages(tmp_path: Path)
         "q-fr-biolabs": "fc-biolabs",  # French query, English fact-check
         "q-fr-spies": "fc-spies-idlib",
         "q-en-5g": "fc-5g-covid",
+        "q-ru-chips": "fc-vaccine-chip",  # Russian query, English fact-check
+        "q-de-eiffel": "fc-eiffel-fire",  # German query, English fact-check
     }
 
 
