@@ -95,6 +95,7 @@ class Settings:
     token: str | None = None
     max_file_bytes: int = 50 * 1024 * 1024
     max_article_chars: int = 1_000_000
+    max_item_seconds: int = 120  # cleaning + analysis of one item; over it, the item is rejected
     request_threads: int = 4
     encoder: str | None = None  # [encoder] spec; None: each user's default (the shipped USE)
     catalogue: tuple[str, ...] | None = None  # [catalogue] folders; None: $NARRATRACE_CATALOG
@@ -191,9 +192,12 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
             if not isinstance(names, list) or not all(isinstance(x, str) for x in names):
                 raise ConfigError(f"[pipeline] {key} must be a list of stage names, not {names!r}")
             kwargs[key] = tuple(names)
-    bad = set(limits) - {"max_file_bytes", "max_article_chars"}
+    bad = set(limits) - {"max_file_bytes", "max_article_chars", "max_item_seconds"}
     if bad:
-        raise ConfigError(f"unknown key(s) in [limits]: {sorted(bad)}; known: max_article_chars, max_file_bytes")
+        raise ConfigError(f"unknown key(s) in [limits]: {sorted(bad)}; "
+                          "known: max_article_chars, max_file_bytes, max_item_seconds")
+    if "max_item_seconds" in limits:
+        kwargs["max_item_seconds"] = _int("limits", "max_item_seconds", limits["max_item_seconds"], 0, 86_400)
     for key in ("max_file_bytes", "max_article_chars"):
         if key in limits:
             kwargs[key] = _int("limits", key, limits[key], 1, 2**40)

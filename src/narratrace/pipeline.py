@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import registry
+from .budget import OverBudget, time_budget
 from .config import ConfigError, Settings
 from .embed.memo import article_scope
 from .executors import DaskExecutor, Executor, InlineExecutor, PoolExecutor
@@ -129,6 +130,18 @@ def prepare_item(settings: Settings, item: RawItem) -> tuple[Article | Rejection
 
 
 def _analyse(stages: _Stages, settings: Settings, item: RawItem) -> tuple[Article | Rejection, Timings]:
+    """Clean and analyse within the item's time budget ([limits] max_item_seconds)."""
+    started = time.perf_counter()
+    try:
+        with time_budget(settings.max_item_seconds):
+            return _analyse_unbounded(stages, settings, item)
+    except OverBudget as exc:
+        where = item.source.label()
+        return (Rejection(item.source, "over_budget", f"{where}: {exc}; raise [limits] max_item_seconds "
+                          "if such articles are real"), (("budget", time.perf_counter() - started),))
+
+
+def _analyse_unbounded(stages: _Stages, settings: Settings, item: RawItem) -> tuple[Article | Rejection, Timings]:
     timings: list[tuple[str, float]] = []
     clock = time.perf_counter()
     try:
