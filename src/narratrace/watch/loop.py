@@ -162,6 +162,38 @@ def _story_alerts(store: Store, opts: WatchOptions) -> int:
     return raised
 
 
+def _ingest_source(store: Store, source: str, items: list[RawItem | Rejection], settings: Settings,
+                   opts: WatchOptions, jobs: int | None, report: PollReport) -> None:
+    """The new items of one source through the pipeline, their alerts raised, then marked seen."""
+    from ..pipeline import run_items
+
+    skey = source[:MAX_SOURCE_KEY]
+    fresh = [i for i in items if isinstance(i, RawItem)]
+    report.rejected += sum(1 for i in items if isinstance(i, Rejection))
+    for rej in (i for i in items if isinstance(i, Rejection)):
+        report.errors.append(rej.detail)
+    keys = {id(i): _item_key(i) for i in fresh}
+    seen = _seen(store, skey, keys.values())
+    new = [i for i in fresh if keys[id(i)] not in seen]
+    if not new:
+        return
+    report.new_items += len(new)
+    new_keys = [keys[id(i)] for i in new]
+    if opts.fetch_articles and is_url(source):  # the page behind each item, not the feed's excerpt
+        from ..ingest.web import Robots, with_article_pages
+
+        new = with_article_pages(new, opts.net, store.evidence.put, Robots(opts.net, obey=opts.obey_robots))
+    summary = run_items(new, store, settings, "watch", [source], jobs=jobs)
+    report.articles += summary.accepted
+    report.rejected += len(summary.rejected)  # the pipeline's rejections count too ("rejected 0" was wrong)
+    report.errors.extend(r.detail for r in summary.rejected)
+    for item, key, outcome in zip(new, new_keys, summary.outcomes, strict=True):
+        aid = outcome.article_id
+        if aid is not None:
+            report.alerts_raised += _narrative_alerts(store, [aid], opts)
+        _mark(store, skey, key, aid or article_id(content_hash(item)))
+
+
 def poll_once(
     store: Store,
     sources: Sequence[str],
@@ -170,40 +202,16 @@ def poll_once(
     opts: WatchOptions = WatchOptions(),
     jobs: int | None = 1,
 ) -> PollReport:
-    from ..pipeline import run_items
-
     report = PollReport()
     # the feed as fetched backs its items (one copy per body); a fetched article page, its own
     for source, got in fetch_all(sources, opts.net, settings.max_file_bytes, store.evidence.put):
-        skey = source[:MAX_SOURCE_KEY]
         if isinstance(got, str):
             report.errors.append(got)
             continue
-        items = got
-        fresh = [i for i in items if isinstance(i, RawItem)]
-        report.rejected += sum(1 for i in items if isinstance(i, Rejection))
-        for rej in (i for i in items if isinstance(i, Rejection)):
-            report.errors.append(rej.detail)
-        keys = {id(i): _item_key(i) for i in fresh}
-        seen = _seen(store, skey, keys.values())
-        new = [i for i in fresh if keys[id(i)] not in seen]
-        if not new:
-            continue
-        report.new_items += len(new)
-        new_keys = [keys[id(i)] for i in new]
-        if opts.fetch_articles and is_url(source):
-            from ..ingest.web import Robots, with_article_pages
-  # the page behind each item, not the feed's excerpt
-            new = with_article_pages(new, opts.net, store.evidence.put, Robots(opts.net, obey=opts.obey_robots))
-        summary = run_items(new, store, settings, "watch", [source], jobs=jobs)
-        report.articles += summary.accepted
-        report.rejected += len(summary.rejected)  # the pipeline's rejections count too ("rejected 0" was wrong)
-        report.errors.extend(r.detail for r in summary.rejected)
-        for item, key, outcome in zip(new, new_keys, summary.outcomes, strict=True):
-            aid = outcome.article_id
-            if aid is not None:
-                report.alerts_raised += _narrative_alerts(store, [aid], opts)
-            _mark(store, skey, key, aid or article_id(content_hash(item)))
+        try:
+            _ingest_source(store, source, got, settings, opts, jobs, report)
+        except Exception as exc:  # one source's failure (a store error on its items) must not stop the others
+            report.errors.append(f"{source}: {type(exc).__name__}: {exc}"[:500])
     report.alerts_raised += _story_alerts(store, opts)
     delivered, errors = deliver_pending(store, sinks)
     report.alerts_delivered = delivered
