@@ -18,6 +18,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from . import registry
@@ -32,6 +33,7 @@ from .ingest.web import Robots, WebOptions, is_url, read_urls
 from .records import Article, RawItem, Rejection, SourceRef
 from .runs import ALREADY_STORED, DUPLICATE, REJECTED, SKIPPED, STORED, ItemOutcome, Run, RunSummary
 from .runtime import one_blas_thread
+from .selection import DateRange, first
 from .stages import ArticleStage, Cleaner, CorpusStage, check_order, create, resolve, unknown_options
 from .store import Store, open_store
 from .text.storable import storable_any
@@ -239,11 +241,15 @@ def analyze(
     scheduler: str | None = None,
     progress: ProgressCallback | None = None,
     web: WebOptions | None = None,
+    limit: int | None = None,
+    dates: DateRange | None = None,
 ) -> RunSummary:
     """Analyse files, folders and http(s) URLs into the store; returns what happened to every input.
 
     URLs are fetched by the hardened fetcher (``ingest/web.py``), robots.txt honoured unless
-    ``web.obey_robots`` is off, and each response archived in ``store.evidence``.
+    ``web.obey_robots`` is off, and each response archived in ``store.evidence``. ``-`` among
+    ``paths`` is JSONL on standard input. ``limit`` stops after that many inputs; ``dates``
+    keeps only articles published in that range (``selection.py``).
     """
     settings = settings or Settings()
     check_settings(settings)
@@ -255,8 +261,9 @@ def analyze(
         web = web or WebOptions()
         items = itertools.chain(items, read_urls(urls, web.policy, store.evidence.put,
                                                  Robots(web.policy, obey=web.obey_robots)))
+    items = first(items, limit)
     return run_items(items, store, settings, "analyze", [str(p) for p in paths], jobs=jobs, scheduler=scheduler,
-                     progress=progress)
+                     progress=progress, dates=dates)
 
 
 def run_items(
@@ -268,12 +275,14 @@ def run_items(
     jobs: int | None = None,
     scheduler: str | None = None,
     progress: ProgressCallback | None = None,
+    dates: DateRange | None = None,
 ) -> RunSummary:
     """The run lifecycle around ``analyze_items``: started, then finished with the summary
     or failed with the reason (and the exception raised on)."""
     run = Run(store, kind, inputs)
     try:
-        summary = analyze_items(items, store, settings, run.id, jobs=jobs, scheduler=scheduler, progress=progress)
+        summary = analyze_items(items, store, settings, run.id, jobs=jobs, scheduler=scheduler, progress=progress,
+                                dates=dates)
     except BaseException as exc:  # an unreachable scheduler, Ctrl+C: the run says it ended, and how
         run.fail(exc)
         raise
@@ -289,6 +298,7 @@ def analyze_items(
     jobs: int | None = None,
     scheduler: str | None = None,
     progress: ProgressCallback | None = None,
+    dates: DateRange | None = None,
 ) -> RunSummary:
     """Items through the per-article stages into the store, then the corpus stages.
 
@@ -309,6 +319,10 @@ def analyze_items(
                 continue
             summary.read += 1
             item = storable_any(item)  # whatever the reader, nothing the store cannot hold
+            if dates is not None and not isinstance(item, Rejection) and dates.refuses_early(item):
+                summary.skipped.append(Skipped(Path(item.source.path or ""), dates.describe()))
+                outcomes[seq] = ItemOutcome(item.source, SKIPPED, reason=dates.describe())
+                continue
             if isinstance(item, Rejection):
                 summary.rejected.append(item)
                 store.runs.reject(item, run_id)
@@ -344,6 +358,10 @@ def analyze_items(
                 summary.rejected.append(result)
                 store.runs.reject(result, run_id)
                 outcomes[seq] = ItemOutcome(result.source, REJECTED, reason=result.reason)
+            elif dates is not None and not dates.admits(result.published):
+                summary.skipped.append(Skipped(Path(result.source.path or ""), dates.describe()))
+                outcomes[seq] = ItemOutcome(result.source, SKIPPED, reason=dates.describe())
+                seen.pop(h, None)
             else:
                 clock = time.perf_counter()
                 stored = store.articles.add(result, run_id, pending=settings.corpus)

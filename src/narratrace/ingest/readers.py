@@ -18,7 +18,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, BinaryIO, ClassVar
 
 from ..records import RawItem, Rejection, SourceRef
 from ..registry import READERS
@@ -32,6 +32,8 @@ JSONL_ALIASES = {"published": "date", "published_at": "date", "body": "text", "c
                  "language": "lang", "headline": "title"}
 _AUTHOR_FIELDS = ("author", "authors")
 MAX_FILE_BYTES = 50 * 1024 * 1024
+STDIN = "-"  # the path that means JSONL on standard input
+STDIN_NAME = "<stdin>"
 MAX_LINE_BYTES = 8 * 1024 * 1024
 
 
@@ -210,7 +212,18 @@ def supported_content_types() -> list[str]:
 def read_inputs(
     paths: list[str], max_file_bytes: int = MAX_FILE_BYTES, max_line_bytes: int = MAX_LINE_BYTES
 ) -> Iterator[RawItem | Rejection | Skipped]:
-    """Everything found under ``paths``, in a stable order (sorted within folders)."""
+    """Everything found under ``paths``, in a stable order (sorted within folders).
+
+    ``-`` is JSONL read from standard input, streamed (``cat dump.jsonl | narratrace analyze -``).
+    """
+    if STDIN in paths:
+        others = [p for p in paths if p != STDIN]
+        for path in paths:
+            if path == STDIN:
+                yield from _jsonl_lines(sys.stdin.buffer, STDIN_NAME, max_line_bytes)
+        if not others:
+            return
+        paths = others
     for found in iter_files(paths):
         if not isinstance(found, FoundFile):
             yield found
@@ -245,32 +258,37 @@ def _read_jsonl(path: Path, max_line_bytes: int) -> Iterator[RawItem | Rejection
     except OSError as exc:
         yield Rejection(ref, "unreadable", f"{path}: {exc.strerror}")
         return
-    any_line = False
     with fh:
-        lineno = 0
-        while True:
-            try:
-                line = fh.readline(max_line_bytes + 1)
-            except OSError as exc:
-                yield Rejection(ref, "unreadable", f"{path}: read error after line {lineno} ({exc.strerror})")
-                return
-            if not line:
-                break
-            lineno += 1
-            where = SourceRef(path=str(path), line=lineno)
-            if len(line) > max_line_bytes and not line.endswith(b"\n"):
-                while line and not line.endswith(b"\n"):  # skip the rest of the oversized line
-                    line = fh.readline(max_line_bytes)
-                yield Rejection(
-                    where, "too_large", f"{path}:{lineno}: line longer than {_size(max_line_bytes)}"
-                )
-                continue
-            if lineno == 1 and line.startswith(b"\xef\xbb\xbf"):
-                line = line[3:]
-            if not line.strip():
-                continue
-            any_line = True
-            yield jsonl_item(line, where)
+        yield from _jsonl_lines(fh, str(path), max_line_bytes)
+
+
+def _jsonl_lines(fh: BinaryIO, path: str, max_line_bytes: int) -> Iterator[RawItem | Rejection]:
+    ref = SourceRef(path=path)
+    any_line = False
+    lineno = 0
+    while True:
+        try:
+            line = fh.readline(max_line_bytes + 1)
+        except OSError as exc:
+            yield Rejection(ref, "unreadable", f"{path}: read error after line {lineno} ({exc.strerror})")
+            return
+        if not line:
+            break
+        lineno += 1
+        where = SourceRef(path=str(path), line=lineno)
+        if len(line) > max_line_bytes and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):  # skip the rest of the oversized line
+                line = fh.readline(max_line_bytes)
+            yield Rejection(
+                where, "too_large", f"{path}:{lineno}: line longer than {_size(max_line_bytes)}"
+            )
+            continue
+        if lineno == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        if not line.strip():
+            continue
+        any_line = True
+        yield jsonl_item(line, where)
     if not any_line:
         yield Rejection(ref, "empty", f"{path}: no JSON lines")
 

@@ -12,6 +12,7 @@ pairs per new article, never on all pairs.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -42,8 +43,14 @@ class RelationThresholds:
     min_body_chars: int = 200
 
 
+@functools.lru_cache(maxsize=256)
 def _shingles(text: str, n: int = 5) -> dict[int, tuple[int, int]]:
-    """Hash of each word n-gram -> its first (start, end) span in ``text``."""
+    """Hash of each word n-gram -> its first (start, end) span in ``text`` (read-only).
+
+    Cached: a new article is compared with each of its neighbours, and a stored article
+    is the neighbour of many new ones; recomputing both sides for every pair was most of
+    the stories stage's time on a corpus with many copies.
+    """
     words = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text[:MAX_CHARS])]
     out: dict[int, tuple[int, int]] = {}
     for i in range(len(words) - n + 1):
