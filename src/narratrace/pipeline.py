@@ -188,7 +188,7 @@ def warm_up(settings: Settings, added: Mapping[str, Mapping[str, str]] | None = 
 
 def make_executor(jobs: int | None, scheduler: str | None, settings: Settings) -> Executor:
     if scheduler:
-        return DaskExecutor(scheduler)
+        return DaskExecutor(scheduler, initializer=warm_up, initargs=(settings, registry.additions()))
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs <= 1:
         return InlineExecutor()
