@@ -58,7 +58,7 @@ DEFAULT_ANALYSERS: tuple[str, ...] = (
     "techniques.v1",
 )
 # Corpus-level stages run after new articles are stored, in order.
-DEFAULT_CORPUS: tuple[str, ...] = ("stories.v1", "entities-index.v1")
+DEFAULT_CORPUS: tuple[str, ...] = ("stories.v1", "entities-index.v1", "network.v1")
 
 
 class ConfigError(ValueError):

@@ -125,6 +125,7 @@ BUILTIN_STAGES = {
     "narratives.v1": "narratrace.narratives.stage:NarrativeStage",
     "entities-index.v1": "narratrace.analyse.entities.index:EntityIndexStage",
     "stories.v1": "narratrace.stories.stage:StoriesStage",
+    "network.v1": "narratrace.network.stage:NetworkStage",
 }
 BUILTIN_READERS = {
     "txt": "narratrace.ingest.readers:TextReader",
@@ -136,6 +137,9 @@ BUILTIN_READERS = {
 BUILTIN_EXPORTERS = {
     "jsonl": "narratrace.exporters.records:JsonlExporter",
     "csv": "narratrace.exporters.records:CsvExporter",
+    "stix2": "narratrace.exporters.stix:StixExporter",
+    "misp": "narratrace.exporters.misp:MispExporter",
+    "gexf": "narratrace.exporters.graph:GexfExporter",
 }
 BUILTIN_ENCODERS = {
     "use-m3.v1": "narratrace.embed.encoder:USEEncoder",

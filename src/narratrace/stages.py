@@ -86,6 +86,7 @@ BUILTIN_ROLES: dict[str, tuple[str, ...]] = {
     "narratives.v1": ("analyser",),
     "entities-index.v1": ("corpus",),
     "stories.v1": ("corpus",),
+    "network.v1": ("corpus",),
 }
 _ADDED_ROLES: dict[str, set[str]] = {}
 

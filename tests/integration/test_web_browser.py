@@ -8,6 +8,7 @@ link exists. Screenshots go to a temporary folder (``NARRATRACE_SCREENSHOTS`` ke
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import tempfile
@@ -21,8 +22,9 @@ import pytest
 
 from narratrace.config import Settings
 from narratrace.records import Article
-from narratrace.store import open_store
+from narratrace.store import Store, open_store
 from narratrace.web import create_app
+from tests.integration.network_corpus import HOSTILE_OUTLET, load_network
 from tests.integration.web_corpus import load
 
 CHROMIUM = "/usr/bin/chromium"
@@ -46,12 +48,10 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, Article]]]:
+@contextlib.contextmanager
+def _serving(store: Store) -> Iterator[str]:
     import uvicorn
 
-    store = open_store(str(tmp_path_factory.mktemp("e2e") / "e2e.db"))
-    corpus = load(store)
     port = _free_port()
     config = uvicorn.Config(create_app(store, Settings()), host="127.0.0.1", port=port, log_level="warning")
     srv = uvicorn.Server(config)
@@ -61,10 +61,28 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
     while not srv.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert srv.started, "server did not start"
-    yield f"http://127.0.0.1:{port}", corpus
-    srv.should_exit = True
-    thread.join(timeout=10)
-    store.close()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, Article]]]:
+    store = open_store(str(tmp_path_factory.mktemp("e2e") / "e2e.db"))
+    corpus = load(store)
+    with _serving(store) as base:
+        yield base, corpus
+
+
+@pytest.fixture(scope="module")
+def network_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    store = open_store(str(tmp_path_factory.mktemp("e2e-net") / "e2e.db"))
+    load_network(store)
+    with _serving(store) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -207,3 +225,25 @@ def test_script_injection_never_executes(server: tuple[str, dict[str, Article]],
     page.screenshot(path=str(shots / "hostile.png"), full_page=True)
     assert page.evaluate("() => window.__pwned") is None
     assert page.events["dialogs"] == []
+
+
+def test_network_page_to_an_outlet_and_back(network_server: str, page: Any, shots: Path) -> None:
+    """The relay graph draws every edge with its tier, hovering says items and lag, a node leads to
+    the outlet's page, and a hostile outlet name stays text."""
+    page.goto(network_server + "/network")
+    assert page.locator("svg.network line.edge").count() == 3
+    assert page.locator("svg.network line.tier-translation").count() == 1
+    hover = page.locator("svg.network line.tier-translation title").first.text_content() or ""
+    assert "Agence Orient -> Le Veilleur: 1 item(s)" in hover and "median lag 24 h" in hover
+    assert page.locator("svg.network text", has_text=HOSTILE_OUTLET[:12]).count() == 1
+    page.screenshot(path=str(shots / "network.png"), full_page=True)
+    page.locator("svg.network a[href='/outlets/Agence%20Orient']").click()
+    page.wait_for_url("**/outlets/Agence%20Orient")
+    assert page.locator("h1").text_content() == "Agence Orient"
+    copied_by = page.locator("section", has=page.locator("h2", has_text="Copied by"))
+    assert copied_by.locator("td a", has_text="Geo Front").count() == 1
+    page.screenshot(path=str(shots / "outlet.png"), full_page=True)
+    assert page.evaluate("window.__pwned === undefined")
+    assert not page.events["dialogs"]
+    violations = [m for m in page.events["console"] if "Content Security Policy" in m]
+    assert not violations, violations

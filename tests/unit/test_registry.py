@@ -88,15 +88,15 @@ def _env(site: Path) -> dict[str, str]:
 def test_builtins_resolve_through_the_same_registry() -> None:
     assert {"rules.v1", "language.v1", "stories.v1"} <= set(registry.STAGES.names())
     corpus = set(stages.registered("corpus")) - set(registry.STAGES.additions())  # other tests add some
-    assert corpus == {"entities-index.v1", "noop", "stories.v1"}
+    assert corpus == {"entities-index.v1", "network.v1", "noop", "stories.v1"}
     assert type(reader_for_suffix(".HTM")).__name__ == "HtmlReader"
     assert type(reader_for_content_type("application/x-ndjson; charset=utf-8")).__name__ == "JsonlReader"
     assert reader_for_suffix(".docx") is None
     assert supported_suffixes() == [".atom", ".htm", ".html", ".jsonl", ".ndjson", ".rss", ".text", ".txt",
                                     ".xhtml", ".xml"]
-    assert exporter_names() == ["csv", "jsonl"]
+    assert exporter_names() == ["csv", "gexf", "jsonl", "misp", "stix2"]
     assert get_exporter("csv").media_type.startswith("text/csv")
-    with pytest.raises(registry.UnknownNameError, match=r"no exporter named 'xml'; registered: csv, jsonl"):
+    with pytest.raises(registry.UnknownNameError, match=r"no exporter named 'xml'; registered: csv, gexf, "):
         get_exporter("xml")
 
 
@@ -154,7 +154,7 @@ def test_entry_point_plugins_resolve_in_fresh_processes(plugin_path: Path, tmp_p
 def test_plugins_are_unknown_without_their_distribution(tmp_path: Path) -> None:
     res = subprocess.run([sys.executable, "-m", "narratrace", "export", "--db", str(tmp_path / "x.db"),
                           "--format", "tsv"], capture_output=True, text=True, timeout=120, check=False)
-    assert res.returncode == 2 and "'tsv' is not one of 'csv', 'jsonl'" in res.stderr
+    assert res.returncode == 2 and "'tsv' is not one of 'csv', 'gexf', 'jsonl', 'misp', 'stix2'" in res.stderr
 
 
 def test_the_architecture_worked_example_runs(tmp_path: Path) -> None:

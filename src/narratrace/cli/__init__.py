@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "export",
     "report",
     "stories",
+    "network",
     "similarity",
     "entities",
     "provenance",

@@ -26,6 +26,9 @@ class Exporter:
     suffix: ClassVar[str] = ""
     # The columns of a tabular format when the caller names none (article exports).
     default_columns: ClassVar[tuple[str, ...] | None] = None
+    # Formats built from whole article records (a STIX bundle, a MISP event, a graph) rather than
+    # from any list's rows: the dashboard's list downloads offer only the others.
+    records_only: ClassVar[bool] = False
 
     def __init__(self, stream: TextIO, columns: Sequence[str] | None = None) -> None:
         self.stream = stream
@@ -62,6 +65,18 @@ class Exporter:
 
 def exporter_names() -> list[str]:
     return EXPORTERS.names()
+
+
+def row_exporter_names() -> list[str]:
+    """The formats any list of rows can be written in (JSONL, CSV, ...), for list downloads."""
+    names = []
+    for name in EXPORTERS.names():
+        try:
+            if not get_exporter(name).records_only:
+                names.append(name)
+        except Exception:  # a broken plug-in is reported when used, not when listing
+            continue
+    return names
 
 
 def get_exporter(name: str) -> type[Exporter]:

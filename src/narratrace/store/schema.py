@@ -269,3 +269,25 @@ article_techniques = Table(
     Column("n", Integer, nullable=False),
     Index("ix_article_techniques_technique", "technique"),
 )
+
+# Relay edges between two articles (network/edges.py): one row per (source, target, tier), written
+# by the network.v1 corpus stage; the outlet network is aggregated from them when asked.
+relay_edges = Table(
+    "relay_edges",
+    metadata,
+    Column("source_id", String(40), ForeignKey("articles.id"), primary_key=True),
+    Column("target_id", String(40), ForeignKey("articles.id"), primary_key=True),
+    Column("tier", String(16), primary_key=True),
+    Column("score", Float, nullable=False),
+    Column("source_outlet", String(256)),
+    Column("target_outlet", String(256)),
+    Column("source_lang", String(16)),
+    Column("target_lang", String(16)),
+    Column("source_published", String(32)),
+    Column("target_published", String(32)),
+    Column("lag_hours", Float),
+    Column("root_id", String(40), nullable=False),
+    Column("story_id", String(40)),
+    Index("ix_relay_edges_target", "target_id"),
+    Index("ix_relay_edges_outlets", "source_outlet", "target_outlet"),
+)

@@ -32,6 +32,8 @@ from .entities import Entities
 from .evidence import Evidence
 from .factchecks import FactChecks
 from .narratives import Narratives
+from .network import RelayEdges
+from .outlets import Outlets
 from .runs import Runs
 from .search import FullText
 from .stories import Stories
@@ -96,6 +98,8 @@ class Store:
         self.sketches = Sketches(db)
         self.evidence = Evidence(db)
         self.techniques = Techniques(db)
+        self.relays = RelayEdges(db)  # the outlet network's article-level relay edges
+        self.outlets = Outlets(db)  # outlets by any spelling, with their page's figures
 
     @property
     def dialect(self) -> str:

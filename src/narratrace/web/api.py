@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ..exporters import exporter_names
+from ..exporters import row_exporter_names
 from ..store import ArticleFilter
 from .analyze import analyze_request, read_body, require_token
 from .app import WebState
@@ -63,7 +63,7 @@ _FORMAT_HELP = "json: one page; csv/jsonl (any registered exporter): the whole l
 if TYPE_CHECKING:
     Format = Annotated[str, Query(description=_FORMAT_HELP)]
 else:
-    Format = Annotated[Literal[("json", *exporter_names())], Query(description=_FORMAT_HELP)]
+    Format = Annotated[Literal[("json", *row_exporter_names())], Query(description=_FORMAT_HELP)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 Limit = Annotated[int, Query(ge=1, le=200)]
 Ident = Annotated[str, Path(max_length=256)]

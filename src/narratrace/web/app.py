@@ -258,7 +258,7 @@ def create_app(
     when bound to 127.0.0.1): a web page the analyst visits cannot then read the
     dashboard through a DNS name re-pointed to 127.0.0.1 (DNS rebinding).
     """
-    from . import api, pages
+    from . import api, outlets, pages
 
     settings = settings or Settings()
     if isinstance(db_or_store, Store):
@@ -281,7 +281,9 @@ def create_app(
                              catalogue=catalogue)
     _install_errors(app)
     app.include_router(api.router)
+    app.include_router(outlets.api)
     app.include_router(pages.router)
+    app.include_router(outlets.pages)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_middleware(GuardMiddleware, max_body=MAX_BODY_BYTES)
     if allowed_hosts:

@@ -55,6 +55,9 @@ def bars(items: list[dict[str, Any]], width: int = 360, bar_h: int = 18, label_w
     }
 
 
+LABEL_CHAR_PX = 6.2  # width of a digit of the charts' 11 px label font
+
+
 def stacked(
     points: list[dict[str, Any]], bucket: str, series: str, width: int = 720, height: int = 200
 ) -> dict[str, Any]:
@@ -66,7 +69,8 @@ def stacked(
     top = max(totals.values(), default=0) or 1
     plot_h = height - 30
     col_w = min(48.0, (width - 40) / max(1, len(buckets)))
-    rects, labels = [], []
+    rects: list[dict[str, Any]] = []
+    labels: list[dict[str, Any]] = []
     step = max(1, len(buckets) // 12)
     for k, b in enumerate(buckets):
         y = float(plot_h)
@@ -87,13 +91,19 @@ def stacked(
             x = 30 + k * col_w
             # a label that would run past the right edge ends at its column's right side instead
             fits = x + 7.5 * len(b) <= width
-            labels.append({"x": x if fits else min(width - 2.0, x + col_w), "text": b,
-                           "anchor": "start" if fits else "end"})
+            start = x if fits else min(width - 2.0, x + col_w) - LABEL_CHAR_PX * len(b)
+            label = {"x": x if fits else min(width - 2.0, x + col_w), "text": b, "anchor": "start" if fits else "end",
+                     "_start": start, "_end": start + LABEL_CHAR_PX * len(b)}
+            if labels and start < labels[-1]["_end"] + 2:  # it would collide with the label before it
+                if k != len(buckets) - 1:
+                    continue
+                labels.pop()  # the last month keeps its label; the one before gives way
+            labels.append(label)
     return {
         "width": width,
         "height": height,
         "rects": rects,
-        "labels": labels,
+        "labels": [{k: v for k, v in lab.items() if not k.startswith("_")} for lab in labels],
         "top": top,
         "plot_h": plot_h,
         "legend": [{"name": n, "cls": colour[n]} for n in names],
