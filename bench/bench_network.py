@@ -22,10 +22,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from narratrace.embed import DEFAULT_ENCODER, vector_key  # noqa: E402
-from narratrace.network.stage import NetworkStage  # noqa: E402
-from narratrace.records import Article, Relation, SourceRef  # noqa: E402
-from narratrace.store import open_store  # noqa: E402
+from narratrace.embed import DEFAULT_ENCODER, vector_key
+from narratrace.network.stage import NetworkStage
+from narratrace.records import Article, Relation, SourceRef
+from narratrace.store import open_store
 
 OUTLETS = ["Wire", "ProxyA", "ProxyB", "ProxyC", "Traducteur", "Rewriter", "Blog", "Aggregator"]
 

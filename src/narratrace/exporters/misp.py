@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .base import Exporter
-from .stix import NAMESPACE, disarm, stix_time
+from .stix import NAMESPACE, disarm, stix_time, technique_t_numbers
 
 NEWS_MEDIA = ("news-media", "691463c5-5302-4847-9bec-4c56ccfec677", "3")
 NARRATIVE = ("narrative", "83bea299-514a-4719-a84b-f6fd0997fac1", "4")
@@ -85,10 +85,10 @@ def build_event(rows: list[dict[str, Any]]) -> dict[str, Any]:
                 "uuid": _uuid("ref", row["id"], match["id"]), "referenced_uuid": narrative["uuid"],
                 "relationship_type": "uses", "timestamp": stamp,
                 "comment": f"stance {match.get('stance') or '?'}, score {match.get('score')}"})
-        for tech in row.get("techniques") or []:
-            t_number = tech.get("disarm") if isinstance(tech, Mapping) else None
-            if t_number in mapping["techniques"]:
-                tags.add(f'misp-galaxy:disarm-techniques="{t_number} - {mapping["techniques"][t_number]}"')
+        for t_number in technique_t_numbers(row):
+            name = mapping["techniques"].get(t_number)
+            tag = f'misp-galaxy:disarm-techniques="{t_number} - {name}"' if name else f'disarm:technique="{t_number}"'
+            tags.add(tag)
     for row in rows:
         relation = (row.get("relations") or [None])[-1]
         if not relation or relation.get("article_id") not in articles:

@@ -38,6 +38,7 @@ NAMESPACE = uuid.UUID("00abedb4-aa42-466c-9c01-fed23315a9b7")  # STIX 2.1's name
 EXTENSION_ID = "extension-definition--" + str(uuid.uuid5(NAMESPACE, "narratrace-disinformation-types-v1"))
 IDENTITY_ID = "identity--" + str(uuid.uuid5(NAMESPACE, "narratrace"))
 _DISARM = Path(__file__).resolve().parents[1] / "network" / "data" / "disarm.yaml"
+_T_NUMBER = re.compile(r"^T\d{4}(\.\d{3})?$")
 _DAY = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?")
 
 
@@ -46,6 +47,19 @@ def disarm() -> dict[str, Any]:
     """The DISARM mapping: version, technique names by T-number, relay tiers to T-numbers."""
     data: dict[str, Any] = yaml.safe_load(_DISARM.read_text(encoding="utf-8"))
     return data
+
+
+def technique_t_numbers(row: Mapping[str, Any]) -> set[str]:
+    """The DISARM T-numbers of a record's persuasion techniques (each technique lists its own)."""
+    out: set[str] = set()
+    for tech in row.get("techniques") or []:
+        if not isinstance(tech, Mapping):
+            continue
+        ids = tech.get("disarm") or ()
+        for t in [ids] if isinstance(ids, str) else ids:
+            if isinstance(t, str) and _T_NUMBER.match(t):
+                out.add(t)
+    return out
 
 
 def _sid(kind: str, *key: str) -> str:
@@ -186,7 +200,7 @@ def build_bundle(rows: list[dict[str, Any]]) -> dict[str, Any]:
                 "uses", ref, narrative["id"], when, confidence=round(100 * float(match.get("score") or 0)),
                 description=f"stance: {match.get('stance') or 'unknown'}",
                 ext={"stance": match.get("stance"), "score": match.get("score")})))
-        t_numbers = {t.get("disarm") for t in row.get("techniques") or [] if isinstance(t, Mapping)}
+        t_numbers = technique_t_numbers(row)
         relation = (row.get("relations") or [None])[-1]
         if relation and relation.get("article_id") in article_ref:
             tier = {"republished_from": "copy", "translated_from": "translation"}.get(relation.get("kind"))
@@ -194,9 +208,9 @@ def build_bundle(rows: list[dict[str, Any]]) -> dict[str, Any]:
                 refs.append(add(_relationship("derived-from", ref, article_ref[relation["article_id"]], when,
                                               ext={"tier": tier, "score": relation.get("score")})))
                 t_numbers.add(mapping["tiers"][tier])
-        for t_number in sorted(t for t in t_numbers if isinstance(t, str) and t in mapping["techniques"]):
+        for t_number in sorted(t_numbers):
             pattern = _base("attack-pattern", _sid("attack-pattern", "DISARM", t_number), when)
-            pattern.update({"name": mapping["techniques"][t_number],
+            pattern.update({"name": mapping["techniques"].get(t_number) or f"DISARM {t_number}",
                             "external_references": [{"source_name": "DISARM", "external_id": t_number}]})
             refs.append(add(_props(pattern, disarm_version=mapping["version"])))
             refs.append(add(_relationship("uses", ref, pattern["id"], when)))
