@@ -127,6 +127,7 @@ def build(db: str, n: int, seed: int = 7) -> None:
 
     from narratrace.records import Article, Entity, NarrativeMatch, SourceRef, to_dict
     from narratrace.store import open_store, schema
+    from narratrace.store.articles import article_row
     from narratrace.stories.stage import VECTOR_MODEL
 
     rng = random.Random(seed)
@@ -189,7 +190,7 @@ def build(db: str, n: int, seed: int = 7) -> None:
                 entities=ents,
                 narratives=nar,
             )
-            row = store._row(art) | {"run_id": run_id, "seq": i + 1, "created_at": now}
+            row = article_row(art) | {"run_id": run_id, "seq": i + 1, "created_at": now}
             row["record"] = to_dict(art)
             arts.append(row)
             mentions += [

@@ -46,7 +46,7 @@ class Articles(ArticleListing):
                         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": advisory_key("arrival")})
                     seq = conn.execute(
                         insert(A)
-                        .values(**_row(article), run_id=run_id, seq=_NEXT_SEQ, created_at=now())
+                        .values(**article_row(article), run_id=run_id, seq=_NEXT_SEQ, created_at=now())
                         .returning(A.c.seq)
                     ).scalar_one()
                     _write_mentions(conn, article)
@@ -67,7 +67,7 @@ class Articles(ArticleListing):
         """Rewrite the analysis of already stored articles (used by corpus stages)."""
         with self._db.begin() as conn:
             for article in articles:
-                conn.execute(update(A).where(A.c.id == article.id).values(**_row(article)))
+                conn.execute(update(A).where(A.c.id == article.id).values(**article_row(article)))
                 conn.execute(delete(schema.mentions).where(schema.mentions.c.article_id == article.id))
                 conn.execute(
                     delete(schema.narrative_matches).where(schema.narrative_matches.c.article_id == article.id)
@@ -151,7 +151,8 @@ class Articles(ArticleListing):
             return list(conn.execute(select(A.c.id).where(A.c.duplicate_of == article_id)).scalars())
 
 
-def _row(article: Article) -> dict[str, Any]:
+def article_row(article: Article) -> dict[str, Any]:
+    """The ``articles`` row of a record (bulk loaders such as bench/bench_web.py use it too)."""
     return {
         "id": article.id,
         "content_hash": article.content_hash,
