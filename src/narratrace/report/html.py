@@ -26,6 +26,8 @@ from ..records import Article, NarrativeMatch
 from ..store import Store
 from ..text.bidi import close_bidi
 
+BATCH = 500  # articles read from the store at a time while the page is written
+
 
 @dataclass
 class StoryGroup:
@@ -68,8 +70,19 @@ class Groups:
         return len(self._groups)
 
     def __iter__(self) -> Iterator[StoryGroup]:
-        for story_id, ids in self._groups:
-            yield StoryGroup(story_id, self._store.articles.get_many(ids))
+        # groups are read a few hundred articles at a time: one query for many lone articles
+        batch: list[tuple[str | None, list[str]]] = []
+        for group in self._groups:
+            batch.append(group)
+            if sum(len(ids) for _, ids in batch) >= BATCH:
+                yield from self._read(batch)
+                batch = []
+        yield from self._read(batch)
+
+    def _read(self, batch: list[tuple[str | None, list[str]]]) -> Iterator[StoryGroup]:
+        found = {a.id: a for a in self._store.articles.get_many([i for _, ids in batch for i in ids])}
+        for story_id, ids in batch:
+            yield StoryGroup(story_id, [found[i] for i in ids if i in found])
 
 
 def _order(members: dict[str, tuple[str | None, list[Ref]]]) -> list[tuple[str | None, list[str]]]:
