@@ -8,10 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from narratrace.cli import cli
-from narratrace.cli import stories as stories_cli
 from narratrace.cli.terminal import shown
-from narratrace.store import open_store
-from narratrace.stories.tables import StorySummary
+from narratrace.store import StorySummary, open_store
+from narratrace.store.stories import Stories
 
 HOSTILE = "Real title\x1b[8m hidden\x1b[0m \x1b]0;owned\x07 \u202eevil"
 
@@ -27,7 +26,7 @@ def test_stories_table_shows_hostile_titles_inert(tmp_path: Path, monkeypatch: p
     db = str(tmp_path / "s.db")
     open_store(db).close()
     story = StorySummary("s1", 2, "2020-01-01", "2020-01-02", HOSTILE, {"en": 2}, {"Wire\x1b[31m": 2})
-    monkeypatch.setattr(stories_cli, "list_stories", lambda *a, **k: [story])
+    monkeypatch.setattr(Stories, "list", lambda self, *a, **k: [story])
     result = CliRunner().invoke(cli, ["stories", "--db", db])
     assert result.exit_code == 0, result.output
     assert "\x1b[8m" not in result.output and "\x1b[31m" not in result.output and "\x07" not in result.output
