@@ -84,3 +84,18 @@ def test_api_exports_filtered_records_as_stix_misp_and_gexf(client: tuple[TestCl
     assert c.get("/api/export", params={"format": "docx"}).status_code == 422
     # list downloads offer the row formats only: a STIX bundle of story rows makes no sense
     assert c.get("/api/stories", params={"format": "stix2"}).status_code == 422
+
+
+def test_filters_take_names_as_typed_and_cli_ids_resolve(client: tuple[TestClient, dict[str, Article]]) -> None:
+    c, corpus = client
+    veilleur = {a.id for a in corpus.values() if a.outlet == "Le Veilleur"}
+    typed = c.get("/api/articles", params={"outlet": "le veilleur"}).json()
+    assert {a["id"] for a in typed["items"]} == veilleur
+    fr = corpus["fr"]
+    assert c.get(f"/api/articles/{fr.id[:12]}").json()["id"] == fr.id  # the CLI prints 12 characters
+    assert c.get(f"/articles/{fr.id[:12]}").status_code == 200
+    assert c.get("/api/articles/ffffffffffff").status_code == 404
+    mention = next(e for a in corpus.values() for e in a.entities if e.text != e.canonical_name)
+    by_spelling = c.get("/api/articles", params={"entity": mention.text}).json()
+    expected = {a.id for a in corpus.values() if any(e.canonical_id == mention.canonical_id for e in a.entities)}
+    assert {a["id"] for a in by_spelling["items"]} == expected

@@ -247,6 +247,18 @@ class ArticleListing:
             if not cursor:
                 return
 
+    def full_id(self, ident: str) -> str | None:
+        """The article id an analyst typed: a whole id, or the 12-character (or longer) prefix the
+        CLI prints, when exactly one stored article starts with it."""
+        ident = ident.strip().lower()
+        with self._db.connect() as conn:
+            if conn.execute(select(A.c.id).where(A.c.id == ident)).scalar() is not None:
+                return ident
+            if not (6 <= len(ident) < 16 and all(c in "0123456789abcdef" for c in ident)):
+                return None
+            found = list(conn.execute(select(A.c.id).where(A.c.id.like(ident + "%")).limit(2)).scalars())
+        return found[0] if len(found) == 1 else None
+
     def record(self, article_id: str) -> dict[str, Any] | None:
         """The stored JSONL record of one article (docs/record.md)."""
         with self._db.connect() as conn:

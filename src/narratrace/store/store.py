@@ -10,6 +10,7 @@ over one held connection, for a web request that asks several questions.
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import os
 from collections.abc import Iterator
@@ -31,6 +32,7 @@ from .base import Db, StoreError, advisory_key
 from .entities import Entities
 from .evidence import Evidence
 from .factchecks import FactChecks
+from .listing import ArticleFilter
 from .narratives import Narratives
 from .network import RelayEdges
 from .outlets import Outlets
@@ -105,6 +107,21 @@ class Store:
     def dialect(self) -> str:
         """``sqlite`` or ``postgresql``."""
         return self._engine.dialect.name
+
+    def resolve_filter(self, filt: ArticleFilter) -> ArticleFilter:
+        """A filter as an analyst types it, in the store's own names: an outlet by any apostrophe
+        or case ("Le Veilleur d'Orient"), an entity by any spelling found in the articles
+        ("Casques blancs" -> the White Helmets' id) when it is not an entity id already."""
+        changes: dict[str, str] = {}
+        if filt.outlet:
+            found = self.outlets.resolve(filt.outlet)
+            if found and found != filt.outlet:
+                changes["outlet"] = found
+        if filt.entity and self.entities.detail(filt.entity) is None:
+            ids = sorted(self.entities.spelled(filt.entity))
+            if len(ids) == 1:
+                changes["entity"] = ids[0]
+        return dataclasses.replace(filt, **changes) if changes else filt
 
     @contextmanager
     def reading(self) -> Iterator[Store]:

@@ -113,7 +113,7 @@ def articles(
     format: Format = "json",
 ) -> Any:
     """Articles, newest first (or by publication date), filtered; keyset-paginated by ``next``."""
-    filt = ArticleFilter(lang, outlet, date_from, date_to, story, narrative, entity, technique)
+    filt = w.store.resolve_filter(ArticleFilter(lang, outlet, date_from, date_to, story, narrative, entity, technique))
     if format != "json":
         return download(_export_articles(w, filt, sort, format), format, ARTICLE_COLUMNS, "articles")
     return w.store.articles.page(filt, sort, cursor, limit, memo=w.cache.get)
@@ -131,7 +131,8 @@ def _export_articles(w: WebState, filt: ArticleFilter, sort: str, fmt: str) -> A
 @router.get("/articles/{article_id}", response_model=ArticleRecord)
 def article(w: Web, article_id: Ident) -> Any:
     """The full record of one article (docs/record.md), with every flag and its offsets."""
-    rec = w.store.articles.record(article_id)
+    full = w.store.articles.full_id(article_id)  # the 12-character ids the CLI prints resolve too
+    rec = w.store.articles.record(full) if full else None
     if rec is None:
         raise not_found("article", article_id)
     return rec

@@ -62,7 +62,7 @@ def articles_page(
     sort: Literal["recent", "published"] = "recent",
     cursor: Annotated[str | None, Query(max_length=512)] = None,
 ) -> HTMLResponse:
-    filt = ArticleFilter(lang, outlet, date_from, date_to, story, narrative, entity, technique)
+    filt = w.store.resolve_filter(ArticleFilter(lang, outlet, date_from, date_to, story, narrative, entity, technique))
     page = w.store.articles.page(filt, sort, cursor, PAGE, memo=w.cache.get)
     params = filt.as_params() | {"sort": sort}
     return _render(
@@ -80,6 +80,7 @@ def articles_page(
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article_page(request: Request, w: Web, article_id: Ident) -> HTMLResponse:
     with w.store.reading() as r:
+        article_id = r.articles.full_id(article_id) or article_id  # a 12-character id from the CLI
         rec = r.articles.record(article_id)
         if rec is None:
             raise HTTPException(404, f"no article with id {article_id!r}")
