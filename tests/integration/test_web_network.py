@@ -99,3 +99,12 @@ def test_filters_take_names_as_typed_and_cli_ids_resolve(client: tuple[TestClien
     by_spelling = c.get("/api/articles", params={"entity": mention.text}).json()
     expected = {a.id for a in corpus.values() if any(e.canonical_id == mention.canonical_id for e in a.entities)}
     assert {a["id"] for a in by_spelling["items"]} == expected
+
+
+def test_a_nonsense_query_finds_nothing_and_a_real_one_finds_articles(
+    client: tuple[TestClient, dict[str, Article]],
+) -> None:
+    c, _ = client
+    for mode in ("semantic", "hybrid"):
+        assert c.get("/api/search", params={"q": "xqzvbn plorft", "mode": mode}).json()["items"] == [], mode
+        assert c.get("/api/search", params={"q": "chemical attack in Idlib", "mode": mode}).json()["items"], mode

@@ -46,7 +46,7 @@ class RelayEdge:
     story_id: str | None
 
 
-def _moment(published: str | None) -> dt.datetime | None:
+def moment(published: str | None) -> dt.datetime | None:
     """A publication moment, when known at least to the day (a month-only date gives no lag)."""
     if not published or not _DAY.match(published):
         return None
@@ -62,7 +62,7 @@ def lag_hours(source_published: str | None, target_published: str | None) -> flo
 
     Day-only dates count from midnight, so two articles of the same day have lag 0.
     """
-    start, end = _moment(source_published), _moment(target_published)
+    start, end = moment(source_published), moment(target_published)
     if start is None or end is None:
         return None
     return round((end - start).total_seconds() / 3600.0, 2)

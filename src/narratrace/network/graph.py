@@ -20,7 +20,7 @@ from itertools import combinations
 import networkx as nx
 import numpy as np
 
-from .edges import TIERS, RelayEdge, _moment
+from .edges import TIERS, RelayEdge, moment
 
 UNKNOWN_OUTLET = "(unknown outlet)"
 
@@ -116,10 +116,10 @@ def _shares(edges: Iterable[RelayEdge]) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = defaultdict(dict)
     for e in edges:
         for outlet, published in ((e.source_outlet, e.source_published), (e.target_outlet, e.target_published)):
-            moment = _moment(published)
-            if outlet is None or moment is None:
+            when = moment(published)
+            if outlet is None or when is None:
                 continue
-            hours = moment.timestamp() / 3600.0
+            hours = when.timestamp() / 3600.0
             seen = out[e.root_id]
             seen[outlet] = min(seen.get(outlet, hours), hours)
     return out

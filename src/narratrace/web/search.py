@@ -30,6 +30,10 @@ MAX_OFFSET = 1000
 CANDIDATES = 500
 _TERM = re.compile(r"\w+", re.UNICODE)
 _RRF_K = 60
+# Cosine floor of a semantic hit (query vector against the article vector, USE multilingual):
+# on the example corpus nonsense and off-topic queries ("xqzvbn plorft", "recette de cuisine",
+# "weather tomorrow") reach at most 0.104, on-topic ones 0.14 ("OPCW report") to 0.38.
+MIN_SEMANTIC_COS = 0.12
 log = logging.getLogger(__name__)
 
 
@@ -136,9 +140,16 @@ class SearchIndex:
     def _submit(self, query: str, lang: str | None, limit: int, offset: int) -> Future[list[tuple[str, float]]]:
         return self.semantic.submit(query[:MAX_QUERY_CHARS], (offset + limit) * (5 if lang else 1) + 1)
 
+    @staticmethod
+    def _relevant(nearest: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """Neighbours close enough to mean something: every article has a nearest neighbour, even
+        of "xqzvbn plorft", so without a floor a nonsense query lists the whole store."""
+        return [(aid, score) for aid, score in nearest if score >= MIN_SEMANTIC_COS]
+
     def _semantic_hits(
         self, nearest: list[tuple[str, float]], lang: str | None, limit: int, offset: int
     ) -> list[dict[str, Any]]:
+        nearest = self._relevant(nearest)
         found = self.store.articles.summaries([aid for aid, _ in nearest])
         out = []
         for aid, score in nearest:
@@ -209,7 +220,7 @@ class SearchIndex:
         if lang:  # the language filter needs the semantic hits' records before ranking
             ranked_semantic = [(h["id"], h) for h in self._semantic_hits(nearest, lang, depth, 0)]
         else:
-            ranked_semantic = [(aid, None) for aid, _ in nearest[:depth]]
+            ranked_semantic = [(aid, None) for aid, _ in self._relevant(nearest)[:depth]]
         fused: dict[str, dict[str, Any]] = {}
         for rank, hit in enumerate(text_hits):
             fused[hit["id"]] = hit | {"score": 1.0 / (_RRF_K + rank + 1)}

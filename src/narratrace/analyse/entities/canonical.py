@@ -143,7 +143,9 @@ class AliasTable:
         i = 0
         while i < len(words):
             w = words[i].group(0)
-            if not w[0].isupper():
+            # a name does not start with a capitalised preposition ("In Idlib" in a title-case
+            # headline is "Idlib": the key ignores "in", the span must too)
+            if not w[0].isupper() or (w.lower() in _prepositions() and not is_acronym(w)):
                 i += 1
                 continue
             first = "=" + w if is_acronym(w) else token_key(next(iter(name_words(w)), ""))
@@ -193,6 +195,15 @@ def is_typo(a: str, b: str) -> bool:
     if a == b or a[0] != b[0] or abs(len(a) - len(b)) > 1 or a.startswith(b) or b.startswith(a):
         return False
     return Levenshtein.distance(a, b, score_cutoff=1) <= 1
+
+
+@functools.cache
+def _prepositions() -> frozenset[str]:
+    """Stop-words that are not articles: "La Haye" and "Le Monde" keep theirs, "In Idlib" does not."""
+    from .normalise import rules
+
+    r = rules()
+    return frozenset(r.stopwords - r.leading_drop - r.articles_always)
 
 
 @functools.cache
