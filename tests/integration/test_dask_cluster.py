@@ -8,7 +8,6 @@ throw-away server), the store a team shares with a cluster.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,10 +20,10 @@ from narratrace.config import Settings  # noqa: E402
 from narratrace.pipeline import analyze  # noqa: E402
 from narratrace.records import to_dict  # noqa: E402
 from narratrace.store import open_store  # noqa: E402
+from tests.pg import PG, fresh_database  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "corpus"
 SETTINGS = Settings(analysers=("language.v1", "metadata.v1", "narratives.v1"), corpus=("stories.v1",))
-PG = os.environ.get("NARRATRACE_TEST_PG_URL")
 
 
 def _records(db: str) -> list[dict[str, Any]]:
@@ -45,18 +44,8 @@ def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     if not PG:
         pytest.skip("set NARRATRACE_TEST_PG_URL to run on PostgreSQL")
-    from sqlalchemy import create_engine, text
-
-    name = f"nt_dask_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database("nt_dask") as url:
+        yield url
 
 
 @pytest.mark.slow

@@ -4,14 +4,9 @@ cannot hold. Each bad line is rejected or repaired with a reason, the good ones 
 from __future__ import annotations
 
 import json
-import os
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
 
 from narratrace.config import Settings
 from narratrace.ingest.readers import read_file
@@ -22,7 +17,6 @@ from narratrace.web.app import create_app
 
 SETTINGS = Settings(analysers=("language.v1", "metadata.v1"), corpus=())
 GOOD = json.dumps({"id": "good", "title": "Convoy reaches Ariha", "text": "Trucks arrived on 4 June 2020."})
-PG = os.environ.get("NARRATRACE_TEST_PG_URL")
 
 
 def _hostile_jsonl(path: Path) -> Path:
@@ -68,22 +62,6 @@ def test_pipeline_on_sqlite_stores_the_good_lines(tmp_path: Path) -> None:
     _run_and_check(tmp_path, str(tmp_path / "s.db"))
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    if not PG:
-        pytest.skip("set NARRATRACE_TEST_PG_URL to run the PostgreSQL tests")
-    name = f"nt_hostile_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        yield url
-    finally:
-        create_engine(url).dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_nul_is_no_poison_pill_on_postgres(tmp_path: Path, pg_url: str) -> None:

@@ -2,37 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from narratrace.config import Settings
 from narratrace.pipeline import analyze
 from narratrace.store import open_store
+from tests.pg import PG
 
-PG = os.environ.get("NARRATRACE_TEST_PG_URL")
 pytestmark = pytest.mark.skipif(not PG, reason="set NARRATRACE_TEST_PG_URL to run the PostgreSQL tests")
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    assert PG
-    name = f"nt_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        yield url
-    finally:
-        create_engine(url).dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_pipeline_on_postgres(tmp_path: Path, pg_url: str) -> None:

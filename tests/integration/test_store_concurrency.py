@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, text
 from narratrace.records import Article, SourceRef
 from narratrace.store import Store, open_store
 from narratrace.store.store import _alembic_config
-from tests.integration.test_postgres import PG, pg_url  # noqa: F401 - fixture
+from tests.pg import PG
 
 
 def _article(tag: str, i: int) -> Article:
@@ -69,7 +69,7 @@ def test_processes_writing_at_once(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not PG, reason="set NARRATRACE_TEST_PG_URL to run the PostgreSQL tests")
-def test_postgres_threads_writing_at_once(pg_url: str) -> None:  # noqa: F811
+def test_postgres_threads_writing_at_once(pg_url: str) -> None:
     open_store(pg_url)
     threads = [threading.Thread(target=_write, args=(pg_url, tag, 40, False)) for tag in ("x", "y", "z")]
     for t in threads:
@@ -111,7 +111,7 @@ def test_two_analyses_at_once_on_a_new_database(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not PG, reason="set NARRATRACE_TEST_PG_URL to run the PostgreSQL tests")
-def test_two_analyses_at_once_on_a_new_postgres_database(tmp_path: Path, pg_url: str) -> None:  # noqa: F811
+def test_two_analyses_at_once_on_a_new_postgres_database(tmp_path: Path, pg_url: str) -> None:
     _two_analyses(tmp_path, pg_url)  # the database exists but has no schema yet
 
 

@@ -2,38 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
 
 from narratrace.config import Settings
 from narratrace.store import open_store
 from narratrace.web import create_app
 from tests.integration.web_corpus import load
+from tests.pg import PG
 
-PG = os.environ.get("NARRATRACE_TEST_PG_URL")
 pytestmark = pytest.mark.skipif(not PG, reason="set NARRATRACE_TEST_PG_URL to run the PostgreSQL tests")
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    assert PG
-    name = f"nt_web_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        yield url
-    finally:
-        create_engine(url).dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_api_on_postgres(pg_url: str) -> None:
