@@ -28,9 +28,9 @@ def seeds_dir() -> Path:
 
 
 @pytest.fixture
-def pg_url() -> Iterator[str]:
+def pg_url(tmp_path: Path) -> Iterator[str]:
     """A new PostgreSQL database for one test (skipped without $NARRATRACE_TEST_PG_URL)."""
     if not PG:
         pytest.skip("set NARRATRACE_TEST_PG_URL to run the PostgreSQL tests")
-    with fresh_database() as url:
+    with fresh_database(tmp_path / "pg-side-files") as url:
         yield url

@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
@@ -13,9 +14,16 @@ PG = os.environ.get("NARRATRACE_TEST_PG_URL")
 
 
 @contextmanager
-def fresh_database(prefix: str = "nt_test") -> Iterator[str]:
-    """The URL of a new, empty database, dropped (connections and all) when the block ends."""
+def fresh_database(side_files: Path, prefix: str = "nt_test") -> Iterator[str]:
+    """The URL of a new, empty database, dropped (connections and all) when the block ends.
+
+    A server database keeps its index files in ``$NARRATRACE_DATA``, else the working folder
+    (``Store.side_path``): for the block they go to ``side_files``, never into the checkout.
+    """
     assert PG, "set NARRATRACE_TEST_PG_URL to run the PostgreSQL tests"
+    saved = os.environ.get("NARRATRACE_DATA")
+    side_files.mkdir(parents=True, exist_ok=True)
+    os.environ["NARRATRACE_DATA"] = str(side_files)
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -24,6 +32,10 @@ def fresh_database(prefix: str = "nt_test") -> Iterator[str]:
     try:
         yield url
     finally:
+        if saved is None:
+            os.environ.pop("NARRATRACE_DATA", None)
+        else:
+            os.environ["NARRATRACE_DATA"] = saved
         create_engine(url).dispose()
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -44,7 +44,7 @@ def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     if not PG:
         pytest.skip("set NARRATRACE_TEST_PG_URL to run on PostgreSQL")
-    with fresh_database("nt_dask") as url:
+    with fresh_database(tmp_path / "pg-side-files", "nt_dask") as url:
         yield url
 
 
