@@ -12,8 +12,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..network.edges import RelayEdge, lag_hours
-from ..network.formats import write_network
-from ..network.graph import build_network
 from ..records import Article
 from .base import Exporter
 
@@ -44,6 +42,10 @@ class GexfExporter(Exporter):
         self._rows[str(row["id"])] = dict(row)
 
     def finish(self) -> None:
+        # networkx (130 ms to import) only when a graph is written, not when exporters are listed
+        from ..network.formats import write_network
+        from ..network.graph import build_network
+
         edges = []
         for row in self._rows.values():
             source = self._rows.get(row.get("source_id") or "")

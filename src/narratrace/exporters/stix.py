@@ -29,7 +29,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import stix2
 import yaml
 
 from .base import Exporter
@@ -114,7 +113,11 @@ class StixExporter(Exporter):
 
     def finish(self) -> None:
         # stix2 parses every object against its STIX 2.1 class (and our extension's custom types)
-        # before anything is written: a bundle it could not build is never handed to a platform
+        # before anything is written: a bundle it could not build is never handed to a platform.
+        # Imported here: listing the exporters (every list download's format check) loads this
+        # class, and stix2 takes 150 ms to import.
+        import stix2
+
         bundle = stix2.parse(build_bundle(self._rows), allow_custom=True)
         self.stream.write(bundle.serialize(pretty=True, ensure_ascii=False) + "\n")
 
