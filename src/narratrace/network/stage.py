@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..embed import DEFAULT_ENCODER, vector_key
-from ..records import Article
 from .edges import RelayEdge, edges_of, rewording_edges
 
 if TYPE_CHECKING:
@@ -68,7 +67,3 @@ def _unit(vec: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
     norm = float(np.linalg.norm(vec))
     return vec / norm if norm else vec
 
-
-def article_edges_for(article: Article, store: Store) -> list[RelayEdge]:
-    """The stored edges into one article (the dashboard's article page)."""
-    return store.relays.into([article.id])

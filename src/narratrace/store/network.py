@@ -63,15 +63,6 @@ class RelayEdges:
             for row in result:
                 yield RelayEdge(**dict(zip(_FIELDS, row, strict=True)))
 
-    def into(self, target_ids: Sequence[str]) -> list[RelayEdge]:
-        table = schema.relay_edges
-        out: list[RelayEdge] = []
-        with self._db.connect() as conn:
-            for i in range(0, len(target_ids), 500):
-                query = select(*(table.c[f] for f in _FIELDS)).where(table.c.target_id.in_(list(target_ids[i:i + 500])))
-                out.extend(RelayEdge(**dict(zip(_FIELDS, row, strict=True))) for row in conn.execute(query))
-        return sorted(out, key=lambda e: (e.target_id, e.source_id, e.tier))
-
     def story_members(self, story_ids: Sequence[str], limit: int = 200) -> dict[str, list[str]]:
         """Story id -> its most recent ``limit`` article ids (the candidates for rewording edges)."""
         articles = schema.articles

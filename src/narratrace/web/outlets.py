@@ -9,20 +9,22 @@ and JSON downloads are exactly what is on screen.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
-from ..exporters import exporter_names, get_exporter, record, stream_rows
+from ..exporters import exporter_names, get_exporter, stream_rows
 from ..network.formats import network_json, write_network
 from ..network.graph import OutletNetwork
 from ..network.views import format_lag, outlet_network
-from ..records import Article
-from ..store.outlets import fold_name
+from ..store import ArticleFilter
 from .api import PROBLEMS, Date, Ident, Text, Web
 from .charts import bars, stacked
 from .netgraph import network_graph
+from .pages import render
 
 api = APIRouter(prefix="/api", responses=PROBLEMS)
 pages = APIRouter(include_in_schema=False)
@@ -95,17 +97,6 @@ else:
         description="any registered exporter: stix2 (OpenCTI), misp, gexf (Gephi), jsonl, csv")]
 
 
-def _keep(article: Article, story: str | None, narrative: str | None, outlet: str | None, lang: str | None,
-          date_from: str | None, date_to: str | None) -> bool:
-    published = article.published or ""
-    return ((story is None or article.story_id == story)
-            and (narrative is None or any(m.id == narrative for m in article.narratives))
-            and (outlet is None or fold_name(article.outlet or "") == fold_name(outlet))
-            and (lang is None or (article.lang or "") == lang.lower())
-            and (date_from is None or (published != "" and published[: len(date_from)] >= date_from))
-            and (date_to is None or (published != "" and published[: len(date_to)] <= date_to)))
-
-
 @api.get("/export", responses={200: {"content": {"application/stix+json;version=2.1": {}, "application/json": {},
                                                   "application/gexf+xml": {}, "text/csv": {},
                                                   "application/x-ndjson": {}}}})
@@ -113,28 +104,28 @@ def api_export(w: Web, format: RecordFormat = "stix2", story: Text = None, narra
                outlet: Text = None, lang: Text = None, date_from: Date = None, date_to: Date = None) -> Any:
     """The matching articles' whole records in any export format, as `narratrace export --format`
     writes them: a STIX 2.1 bundle, a MISP event, the relay network as GEXF, JSONL, CSV."""
-    rows = (record(a) for a in w.store.articles.iter()
-            if _keep(a, story, narrative, outlet, lang, date_from, date_to))
+    filt = w.store.resolve_filter(ArticleFilter(lang, outlet, date_from, date_to, story, narrative))
+
+    def rows() -> Iterator[dict[str, Any]]:
+        with w.store.reading() as r:
+            for ids in r.articles.iter_ids(filt, "published", batch=200):
+                yield from r.articles.records(ids)
+
     exporter = get_exporter(format)
-    return StreamingResponse(stream_rows(format, rows), media_type=exporter.media_type, headers={
+    return StreamingResponse(stream_rows(format, rows()), media_type=exporter.media_type, headers={
         "content-disposition": f'attachment; filename="narratrace{exporter.suffix or "." + format}"'})
-
-
-def _render(request: Request, template: str, **data: Any) -> HTMLResponse:
-    html = request.app.state.web.templates.get_template(template).render(path=request.url.path, **data)
-    return HTMLResponse(html)
 
 
 @pages.get("/outlets", response_class=HTMLResponse)
 def outlets_page(request: Request, w: Web) -> HTMLResponse:
     items = w.cache.get("outlets:500", lambda: w.store.outlets.list(500))
-    return _render(request, "outlets.html", items=items)
+    return render(request, "outlets.html", items=items)
 
 
 @pages.get("/outlets/{name}", response_class=HTMLResponse)
 def outlet_page(request: Request, name: Ident, w: Web) -> HTMLResponse:
     data = api_outlet(name, w)
-    return _render(request, "outlet.html", o=data,
+    return render(request, "outlet.html", o=data,
                    timeline=stacked(data["timeline"], "month", "lang"), lang_bars=bars(data["languages"]),
                    technique_bars=bars(data["techniques"][:12]))
 
@@ -145,10 +136,8 @@ def network_page(request: Request, w: Web, narrative: Text = None, lang: Text = 
     network = _network(w, narrative, lang, date_from, date_to)
     params = {k: v for k, v in {"narrative": narrative, "lang": lang, "date_from": date_from,
                                 "date_to": date_to}.items() if v}
-    from urllib.parse import urlencode
-
     query = urlencode(params)
-    return _render(request, "network.html", net=network, graph=network_graph(network), params=params,
+    return render(request, "network.html", net=network, graph=network_graph(network), params=params,
                    window=format_lag(network.window_hours) if network.window_hours is not None else None,
                    export={f: f"/api/network?{urlencode(params | {'format': f})}" for f in ("gexf", "graphml", "json")},
                    query=query, format_lag=format_lag)

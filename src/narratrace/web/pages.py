@@ -24,7 +24,7 @@ router = APIRouter(include_in_schema=False)
 PAGE = 50
 
 
-def _render(request: Request, template: str, **data: Any) -> HTMLResponse:
+def render(request: Request, template: str, **data: Any) -> HTMLResponse:
     html = request.app.state.web.templates.get_template(template).render(path=request.url.path, **data)
     return HTMLResponse(html)
 
@@ -37,7 +37,7 @@ def _url(path: str, params: dict[str, Any]) -> str:
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, w: Web) -> HTMLResponse:
     data = w.cache.get("overview", lambda: overview(w.store, w.catalogue))
-    return _render(
+    return render(
         request,
         "overview.html",
         data=data,
@@ -65,7 +65,7 @@ def articles_page(
     filt = w.store.resolve_filter(ArticleFilter(lang, outlet, date_from, date_to, story, narrative, entity, technique))
     page = w.store.articles.page(filt, sort, cursor, PAGE, memo=w.cache.get)
     params = filt.as_params() | {"sort": sort}
-    return _render(
+    return render(
         request,
         "articles.html",
         page=page,
@@ -90,7 +90,7 @@ def article_page(request: Request, w: Web, article_id: Ident) -> HTMLResponse:
     marks = marks_of(rec)
     kinds = sorted({m["kind"] for m in marks})
     copies = [c.meta() for c in w.store.evidence.for_article(article_id)]
-    return _render(
+    return render(
         request,
         "article.html",
         a=rec,
@@ -125,7 +125,7 @@ def article_raw(w: Web, article_id: Ident, sha256: Annotated[str, Path(pattern="
 @router.get("/stories", response_class=HTMLResponse)
 def stories_page(request: Request, w: Web, offset: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
     items = w.cache.get("stories", lambda: list_stories(w.store))
-    return _render(
+    return render(
         request,
         "stories.html",
         items=items[offset : offset + PAGE],
@@ -142,7 +142,7 @@ def story_page(request: Request, w: Web, story_id: Ident) -> HTMLResponse:
     if s is None:
         raise HTTPException(404, f"no story with id {story_id!r}")
     titles = {a["id"]: a["title"] or a["id"] for a in s["articles"]}
-    return _render(
+    return render(
         request,
         "story.html",
         s=s,
@@ -158,7 +158,7 @@ def story_page(request: Request, w: Web, story_id: Ident) -> HTMLResponse:
 @router.get("/narratives", response_class=HTMLResponse)
 def narratives_page(request: Request, w: Web) -> HTMLResponse:
     items = cached_narratives(w)
-    return _render(request, "narratives.html", items=items)
+    return render(request, "narratives.html", items=items)
 
 
 @router.get("/narratives/{narrative_id}", response_class=HTMLResponse)
@@ -169,7 +169,7 @@ def narrative_page(request: Request, w: Web, narrative_id: Ident) -> HTMLRespons
     points = [
         {"month": (m.get("published") or "")[:7] or None, "lang": m.get("lang") or "?", "n": 1} for m in n["matches"]
     ]
-    return _render(
+    return render(
         request,
         "narrative.html",
         n=n,
@@ -190,7 +190,7 @@ def entities_page(
     items = w.cache.get("entities", lambda: list_entities(w.store))
     if q:
         items = filter_entities(w.store, items, q)
-    return _render(
+    return render(
         request,
         "entities.html",
         items=items[offset : offset + PAGE],
@@ -209,7 +209,7 @@ def entity_page(
         if e is None:
             raise HTTPException(404, f"no entity with id {entity_id!r}")
         page = r.articles.page(ArticleFilter(entity=entity_id), "recent", cursor, PAGE, memo=w.cache.get)
-    return _render(
+    return render(
         request,
         "entity.html",
         e=e,
@@ -230,7 +230,7 @@ def search_page(
 ) -> HTMLResponse:
     hits = w.search.search(q, mode, lang, 20, offset) if q and q.strip() else []
     params = {"q": q, "mode": mode, "lang": lang}
-    return _render(
+    return render(
         request,
         "search.html",
         q=q or "",
