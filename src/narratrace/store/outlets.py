@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from . import schema
 from .base import Db
+from .techniques import Techniques
 
 A = schema.articles
 _APOSTROPHES = ("\u2019", "\u02bc", "\u2018", "`")
-MAX_TECHNIQUE_ARTICLES = 2000  # techniques are counted on the outlet's newest articles
 
 
 def _folded(column: Any) -> Any:
@@ -76,13 +76,7 @@ class Outlets:
                 entry = narratives.setdefault(nid, {"id": nid, "articles": 0, "stances": {}})
                 entry["articles"] += int(n)
                 entry["stances"][stance or "unknown"] = {"n": int(n), "mean_score": round(float(mean or 0), 3)}
-            records = conn.execute(select(A.c.record).where(A.c.outlet == outlet).order_by(A.c.seq.desc())
-                                   .limit(MAX_TECHNIQUE_ARTICLES))
-            techniques: Counter[str] = Counter()
-            for (record,) in records:
-                for tech in (record or {}).get("techniques") or []:
-                    if isinstance(tech, dict) and tech.get("technique"):
-                        techniques[str(tech["technique"])] += 1
+        techniques = Techniques(self._db).by_outlet(outlet=outlet).get(outlet, Counter())
         return {
             "outlet": outlet, "articles": int(count), "first": first, "last": last, "timeline": timeline,
             "languages": languages,

@@ -22,9 +22,13 @@ class Techniques:
     def __init__(self, db: Db) -> None:
         self._db = db
 
-    def by_outlet(self, story: str | None = None, narrative: str | None = None) -> dict[str, Counter[str]]:
-        """Technique counts per outlet, over one story's or one narrative's articles (or all)."""
+    def by_outlet(self, story: str | None = None, narrative: str | None = None,
+                  outlet: str | None = None) -> dict[str, Counter[str]]:
+        """Technique counts per outlet, over one story's or one narrative's articles (or all),
+        or of one outlet only."""
         query = select(A.c.outlet, AT.c.technique, func.sum(AT.c.n)).join(A, AT.c.article_id == A.c.id)
+        if outlet is not None:
+            query = query.where(A.c.outlet == outlet)
         if story is not None:
             query = query.where(A.c.story_id == story)
         if narrative is not None:
