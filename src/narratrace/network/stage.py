@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from ..embed import DEFAULT_ENCODER, vector_key
+from ..embed.encoder import unit_rows
 from .edges import RelayEdge, edges_of, rewording_edges
 
 if TYPE_CHECKING:
@@ -49,21 +48,16 @@ class NetworkStage:
         targets = list(new) + [p for p in peers.values() if p.relations and p.relations[-1].article_id in new_ids]
         sources = {a.relations[-1].article_id for a in targets if a.relations} - set(by_id)
         by_id.update({a.id: a for a in store.articles.get_many(sorted(sources))})
-        vectors = store.vectors.get(self.vector_model, sorted(by_id))
+        vectors = {aid: unit_rows(v)[0] for aid, v in store.vectors.get(self.vector_model, sorted(by_id)).items()}
         done: set[str] = set(peers)  # a rewording source must be stored before the article or come earlier
         edges: list[RelayEdge] = []
         for article in sorted(targets, key=lambda a: (a.published or "~", a.id)):
             edges += edges_of(article, by_id)
             if article.id in new_ids and article.story_id:
                 story = [by_id[i] for i in members.get(article.story_id, []) if i in by_id and i in done]
-                pool = [(p, _unit(vectors[p.id])) for p in story if p.id in vectors]
+                pool = [(p, vectors[p.id]) for p in story if p.id in vectors]
                 vec = vectors.get(article.id)
-                edges += rewording_edges(article, None if vec is None else _unit(vec), pool, self.min_rewording_cos)
+                edges += rewording_edges(article, vec, pool, self.min_rewording_cos)
             done.add(article.id)
         store.relays.replace([a.id for a in targets], edges)
-
-
-def _unit(vec: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
-    norm = float(np.linalg.norm(vec))
-    return vec / norm if norm else vec
 
