@@ -9,24 +9,15 @@ import click
 
 from ..network.formats import FORMATS, write_network
 from ..network.views import format_lag, outlet_network
+from ..selection import DateRange
 from .common import db_option, handle_broken_pipe, open_db
 from .terminal import one_line as safe
-
-_ISO = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-
-
-def _check_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    import re
-
-    if value is not None and not re.fullmatch(_ISO, value):
-        raise click.BadParameter("give a date as YYYY, YYYY-MM or YYYY-MM-DD")
-    return value
 
 
 @click.command("network")
 @db_option
-@click.option("--since", callback=_check_date, default=None, help="Only relays published on or after this date.")
-@click.option("--until", callback=_check_date, default=None, help="Only relays published on or before this date.")
+@click.option("--since", default=None, help="Only relays published on or after this date.")
+@click.option("--until", default=None, help="Only relays published on or before this date.")
 @click.option("--narrative", default=None, help="Only relays of articles matching this narrative id.")
 @click.option("--lang", default=None, help="Only relays from or into this language (ISO 639-1).")
 @click.option("--format", "fmt", type=click.Choice(["table", *FORMATS]), default="table", show_default=True,
@@ -41,6 +32,10 @@ def network_command(db: str, since: str | None, until: str | None, narrative: st
 
     Built by the network.v1 corpus stage of `narratrace analyze`.
     """
+    try:
+        DateRange(since, until)  # the dates analyze --since/--until take
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     store = open_db(db, must_exist=True)
     network = outlet_network(store, since=since, until=until, narrative=narrative,
                              lang=lang.lower() if lang else None)
