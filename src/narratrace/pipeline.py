@@ -436,16 +436,19 @@ def run_corpus_stages(
     """Run each corpus stage on every article still pending for it (this run's and any
     left over by an interrupted run).
 
-    One process at a time per store and stage: a corpus stage reads the state others
-    wrote (the clusterer files, the stored relations) and writes it back, so two
-    `analyze` (or `watch`) running at once would lose each other's updates. The second
-    waits, then finds the first one's articles done and its own still pending.
+    One process at a time per store for all the corpus stages together: a corpus stage reads
+    the state others wrote (the clusterer files, the stored records) and writes it back, and
+    corpus stages rewrite whole records (``entities-index.v1`` its entities, ``stories.v1``
+    the story and relations), so two `analyze` (or `watch`) whose stages ran at once would
+    lose each other's updates, also across stages (an article's story written by one process,
+    then its record rewritten without it by the other's entity index). The second waits, then
+    finds the first one's articles done and its own still pending.
     """
-    for name in settings.corpus:
-        if not store.articles.pending(name):
-            continue
-        with store.exclusive(f"corpus-{name}"):
-            ids = store.articles.pending(name)  # read again under the lock
+    if not any(store.articles.pending(name) for name in settings.corpus):
+        return
+    with store.exclusive("corpus"):
+        for name in settings.corpus:
+            ids = store.articles.pending(name)  # read under the lock
             if not ids:
                 continue
             if progress:
@@ -462,5 +465,5 @@ def run_corpus_stages(
                 if summary is not None:
                     summary.stage(name).add(time.perf_counter() - clock, len(ids))
             store.articles.clear_pending(name, ids)
-        if progress:
-            progress(f"corpus:{name}", len(ids), len(ids))
+            if progress:
+                progress(f"corpus:{name}", len(ids), len(ids))
