@@ -62,10 +62,12 @@ def resolve_db_url(db: str) -> str:
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
+    # first: switching a new database to WAL needs a moment alone with it, and a second process
+    # opening it at the same time must wait for that instead of failing with "database is locked"
+    cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA journal_mode=WAL")  # readers (the dashboard) do not block a run
     cur.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoints; WAL keeps it consistent
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
     # read pages through a shared memory map instead of copying them into each pooled
     # connection's cache: full-text queries over frequent words read long posting lists,
     # and on 100,000 articles this takes ~15% off each search (docs/benchmarks.md)
