@@ -35,8 +35,9 @@ from ..records import Article, NarrativeMatch, Span
 from ..text.fold import fold, fold_phrase
 from ..text.sentences import split_units
 from .catalogue import Catalogue
+from .head import narrative_heads, stance_head
 from .lexicon import PhraseIndex, tokenize
-from .stance import StanceRules, classify, find_cues
+from .stance import StanceCues, StanceRules, classify, find_cues, stance_features
 
 Vectors = npt.NDArray[np.float32]
 _PARAMS = Path(__file__).with_name("data") / "matcher.yaml"
@@ -47,7 +48,11 @@ MAX_SENTENCES = 150
 @dataclass(frozen=True)
 class MatcherParams:
     calibration: dict[str, float] = field(default_factory=dict)
+    # for narratives with a fitted head: a logistic over the same features, the head's best and
+    # top-3 probabilities (and optionally w_base times the logit above); fitted on real data
+    calibration_head: dict[str, float] = field(default_factory=dict)
     threshold: float = 0.5
+    threshold_head: float | None = None  # for narratives with a fitted head (None: ``threshold``)
     evidence_floor: float = 0.40
     evidence_margin: float = 0.12
     max_evidence: int = 3
@@ -60,12 +65,15 @@ class MatcherParams:
     keyword_radius: int = 1  # ... and this many neighbours either side (0 units: whole article)
     clauses: bool = True  # also embed the reported clause of "X claimed that ..." sentences
     explain_away: bool = True  # a sentence closer to a stronger match's claims is no evidence for a weaker one
+    stance_head: bool = True  # use data/stance-head.npz when present (else the rules alone)
     stance: StanceRules = field(default_factory=StanceRules)
 
     @classmethod
     def load(cls, path: Path = _PARAMS, **overrides: Any) -> MatcherParams:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         data.update({k: v for k, v in overrides.items() if v is not None})
+        if overrides.get("threshold") is not None:  # an explicit threshold applies to every narrative
+            data["threshold_head"] = overrides["threshold"]
         stance = data.pop("stance", {}) or {}
         rules = stance if isinstance(stance, StanceRules) else StanceRules(**stance)
         return cls(stance=rules, **data)
@@ -80,6 +88,9 @@ class Features:
     kw: float  # distinct narrative markers found, each weighted 1/(narratives sharing it)
     ent: float  # distinct typical entities found, weighted the same way
     margin: float = 0.0  # best (claim similarity - neutral-statement similarity) over sentences
+    head: float | None = None  # best sentence's probability under the narrative's fitted head (head.py)
+    head3: float = 0.0  # mean probability of its three best sentences (one stray sentence is not enough)
+    length: float = 0.0  # log(1 + sentences): a long article offers more chances of one close sentence
 
     @property
     def strong(self) -> float:
@@ -176,6 +187,7 @@ class CatalogueIndex:
         norms[norms == 0] = 1.0
         self.centroids = cent / norms
         self.rows_of = [np.flatnonzero(self.owner == i) for i in range(len(self.narratives))]
+        self.set_heads(self._heads(encoder, dim))
         neutral_texts: list[str] = []
         neutral_owner: list[int] = []
         for i, n in enumerate(self.narratives):
@@ -185,6 +197,30 @@ class CatalogueIndex:
         self.neutral = self._vectors(neutral_texts, encoder, use_file_cache)
         owners = np.asarray(neutral_owner, dtype=np.int64)
         self.neutral_rows_of = [np.flatnonzero(owners == i) for i in range(len(self.narratives))]
+
+    def _heads(self, encoder: Encoder, dim: int) -> dict[int, tuple[Vectors, float]]:
+        """Fitted head rows of the narratives, each from the folder its file was read from
+        (a user's file replacing a shipped narrative does not inherit the shipped head)."""
+        by_folder: dict[Path, dict[str, tuple[Vectors, float]]] = {}
+        out: dict[int, tuple[Vectors, float]] = {}
+        for i, n in enumerate(self.narratives):
+            if not n.path:
+                continue
+            folder = Path(n.path).parent
+            if folder not in by_folder:
+                by_folder[folder] = narrative_heads(folder, encoder.name, dim)
+            if n.id in by_folder[folder]:
+                out[i] = by_folder[folder][n.id]
+        return out
+
+    def set_heads(self, heads: dict[int, tuple[Vectors, float]]) -> None:
+        """Install head rows by narrative index (the fitting script swaps in cross-fitted ones)."""
+        dim = self.centroids.shape[1]
+        self.head_w = np.zeros((len(self.narratives), dim), dtype=np.float32)
+        self.head_b = np.zeros(len(self.narratives), dtype=np.float32)
+        self.has_head = np.zeros(len(self.narratives), dtype=bool)
+        for i, (w, b) in heads.items():
+            self.head_w[i], self.head_b[i], self.has_head[i] = w, b, True
 
     def _vectors(self, texts: list[str], encoder: Encoder, use_file_cache: bool) -> Vectors:
         """Claim vectors, cached to a file keyed by the claim texts and the encoder name."""
@@ -226,8 +262,11 @@ class Matcher:
         self.index = index
         self.encoder = encoder
         self.params = params or MatcherParams.load()
+        self._stance_head = stance_head(encoder.name) if self.params.stance_head and encoder is not None else None
 
     def calibrated(self, f: Features) -> float:
+        """sigmoid of the similarity/lexical logit (``calibration``); for a narrative with a fitted
+        head, that logit and the head's probability are combined by ``calibration_head``."""
         c = self.params.calibration
         z = (
             c.get("bias", 0.0)
@@ -238,7 +277,18 @@ class Matcher:
             + c.get("w_margin", 0.0) * f.margin
             + c.get("w_strong", 0.0) * f.strong
         )
+        h = self.params.calibration_head
+        if f.head is not None and h:
+            z = (h.get("bias", 0.0) + h.get("w_base", 0.0) * max(-50.0, min(50.0, z))
+                 + h.get("w_s1", 0.0) * f.s1 + h.get("w_s2", 0.0) * f.s2 + h.get("w_kw", 0.0) * f.kw
+                 + h.get("w_ent", 0.0) * f.ent + h.get("w_margin", 0.0) * f.margin
+                 + h.get("w_head", 0.0) * f.head + h.get("w_head3", 0.0) * f.head3
+                 + h.get("w_length", 0.0) * f.length)
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def threshold_for(self, f: Features) -> float:
+        p = self.params
+        return p.threshold_head if f.head is not None and p.threshold_head is not None else p.threshold
 
     def candidates(self, body: str, title: str | None = None) -> tuple[list[Span], list[Candidate], Any]:
         """Sentences of the body, scored candidates, and the lexical context for stance."""
@@ -293,7 +343,8 @@ class Matcher:
             if len(self.index.rows_of[i]) and (i not in self.index.anchored or keys[i]["a"] & found["a"])
         ]
         out: list[Candidate] = []
-        cues = find_cues(folded_body, body_tokens, sentences)
+        cues = replace(find_cues(folded_body, body_tokens, sentences), vectors=vecs[: len(sentences)],
+                       title_vector=vecs[-1] if extra_title else None)
         if not cand_ids:
             return sentences, out, cues
         rows = np.concatenate([self.index.rows_of[i] for i in cand_ids])
@@ -308,6 +359,16 @@ class Matcher:
             noff = np.cumsum([0] + [len(self.index.neutral_rows_of[cand_ids[c]]) for c in with_neutral[:-1]])
             near_neutral[:, with_neutral] = np.maximum.reduceat(vecs @ self.index.neutral[nrows].T, noff, axis=1)
         margin = (per_unit - near_neutral).max(axis=0)
+        cand_arr = np.asarray(cand_ids, dtype=np.int64)
+        with_head = self.index.has_head[cand_arr]
+        head_best = np.zeros(len(cand_ids), dtype=np.float32)
+        head_top3 = np.zeros(len(cand_ids), dtype=np.float32)
+        if with_head.any():
+            z = vecs @ self.index.head_w[cand_arr].T + self.index.head_b[cand_arr]
+            probs = 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
+            head_best = probs.max(axis=0)
+            top = -np.sort(-probs, axis=0)[:3]
+            head_top3 = top.sum(axis=0) / 3.0
         n_body = len(sentences)
         if parents:  # a reported clause stands for its sentence; keep one row per sentence (+ title)
             for k, parent in enumerate(parents):
@@ -332,7 +393,9 @@ class Matcher:
             kw_w = sum(weight.get(t, 1.0) for t in keys[i]["k"] & local)
             ent_w = sum(weight.get(t, 1.0) for t in keys[i]["e"] & found["e"])
             feats = Features(float(top2[0, col]), float(top2[1, col]), min(kw_w, p.keyword_cap),
-                             min(ent_w, p.entity_cap), float(margin[col]))
+                             min(ent_w, p.entity_cap), float(margin[col]),
+                             float(head_best[col]) if with_head[col] else None, float(head_top3[col]),
+                             math.log1p(n_body))
             out.append(Candidate(i, feats, self.calibrated(feats), tuple(body_sims[col])))
         return sentences, out, cues
 
@@ -354,7 +417,7 @@ class Matcher:
         """The matches to report, best first: over the threshold, explained away, at most ``max_matches``."""
         p = self.params
         scored = [replace(c, score=self.calibrated(c.features)) for c in cands]
-        kept = sorted((c for c in scored if c.score >= p.threshold), key=lambda c: -c.score)
+        kept = sorted((c for c in scored if c.score >= self.threshold_for(c.features)), key=lambda c: -c.score)
         if p.explain_away:
             kept = sorted(self._explain_away(kept), key=lambda c: -c.score)
         return kept[: p.max_matches]
@@ -379,21 +442,50 @@ class Matcher:
                 top = [*sorted(own, reverse=True)[:2], 0.0, 0.0]
                 feats = replace(c.features, s1=min(c.features.s1, top[0]), s2=min(c.features.s2, top[1]))
                 score = self.calibrated(feats)
-                if score < self.params.threshold:
+                if score < self.threshold_for(feats):
                     continue
                 c = replace(c, features=feats, score=score)
             out.append(c)
         return out
 
+    def stance(self, cues: StanceCues, evidence: Sequence[tuple[int, float]]) -> str:
+        """The rules' stance, overruled by the fitted stance head only when it is confident.
+
+        The head (fitted on real EUvsDisinfo disproofs, case summaries and news) reads rebuttals
+        the lexicon misses ("This is a recurring pro-Kremlin narrative ..."); the rules still
+        decide between ``promotes`` and ``reports`` (attribution, purpose clauses), where the
+        real training data is thin. Thresholds: ``stance.head_refutes``
+        (over "promotes"), ``head_refutes_reported`` (over an attributed report), ``head_not_refutes``.
+        """
+        rules = self.params.stance
+        verdict = classify(cues, evidence, rules)
+        head = self._stance_head
+        if head is None:
+            return verdict
+        probs = head.predict(stance_features(cues, evidence, rules).reshape(1, -1))[0]
+        p_refutes = float(probs[head.labels.index("refutes")])
+        if verdict == "promotes" and p_refutes >= rules.head_refutes:
+            return "refutes"
+        if verdict == "reports" and p_refutes >= rules.head_refutes_reported:
+            return "refutes"
+        if verdict == "refutes" and p_refutes < rules.head_not_refutes:
+            return max(("promotes", "reports"), key=lambda s: float(probs[head.labels.index(s)]))
+        return verdict
+
     def match(self, body: str, title: str | None = None) -> tuple[NarrativeMatch, ...]:
+        """Matches of an article; a headline-only item (no body) is matched and its stance read
+        on the headline as if it were the body, with no evidence spans (they point into ``body``)."""
+        headline_only = not body.strip() and bool(title and title.strip())
+        if headline_only and title:
+            body, title = title.strip()[:600], None
         sentences, cands, cues = self.candidates(body, title)
-        p = self.params
         out: list[NarrativeMatch] = []
         for c in self.select(cands):
             n = self.index.narratives[c.narrative]
             ev = self._evidence(sentences, c.sims)
-            stance = classify(cues, ev, p.stance) if cues is not None else "reports"
-            spans = tuple(Span(sentences[i].start, sentences[i].end, sentences[i].text) for i, _ in ev)
+            stance = self.stance(cues, ev) if cues is not None else "reports"
+            spans = () if headline_only else tuple(
+                Span(sentences[i].start, sentences[i].end, sentences[i].text) for i, _ in ev)
             out.append(NarrativeMatch(n.id, n.title, round(c.score, 4), stance, spans))
         return tuple(out)
 

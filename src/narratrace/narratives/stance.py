@@ -26,6 +26,8 @@ from functools import cache
 from pathlib import Path
 from typing import cast
 
+import numpy as np
+import numpy.typing as npt
 import yaml
 
 from ..text.sentences import Span
@@ -43,6 +45,9 @@ class StanceRules:
     promote_markers: int = 2  # loaded markers in the article that make it "promotes"
     assert_sim: float = 0.45  # an unattributed evidence sentence at least this similar
     radius: int = 1  # sentences either side of an evidence sentence that count as "near"
+    head_refutes: float = 0.8  # the stance head's P(refutes) that overrules the rules to "refutes"
+    head_refutes_reported: float = 0.95  # ... over a "reports" verdict (attribution is strong evidence)
+    head_not_refutes: float = 0.2  # ... and below which a rules "refutes" is overruled
 
 
 @cache
@@ -58,10 +63,13 @@ def _index() -> PhraseIndex:
 
 @dataclass(frozen=True)
 class StanceCues:
-    """Lexicon hits of one article, assigned to sentences."""
+    """Lexicon hits of one article, assigned to sentences, and the sentences' vectors (for the
+    fitted stance head, which reads how the evidence is framed, in any encoder language)."""
 
     per_sentence: dict[int, dict[str, set[str]]]
     article: dict[str, set[str]]
+    vectors: npt.NDArray[np.float32] | None = None  # one row per body sentence
+    title_vector: npt.NDArray[np.float32] | None = None
 
 
 def find_cues(
@@ -125,3 +133,44 @@ def classify(
         if own.get("promotes"):
             return "promotes"
     return "reports"
+
+
+def stance_features(
+    cues: StanceCues, evidence: Sequence[tuple[int, float]], rules: StanceRules = StanceRules()
+) -> npt.NDArray[np.float32]:
+    """What the stance head sees: the mean vector of the evidence sentences and their
+    neighbours, the mean vector of the whole article, the cue counts the rules use and the
+    rules' own verdict (which the head may overrule where real data disagrees).
+
+    Why both vectors: a disproof frames the claim ("There is no evidence that ...") and is
+    written as a rebuttal throughout; a wire report attributes it; a promoter asserts it.
+    """
+    vecs = cues.vectors
+    dim = vecs.shape[1] if vecs is not None and vecs.ndim == 2 and vecs.shape[0] else (
+        cues.title_vector.shape[0] if cues.title_vector is not None else 0)
+    near = np.zeros(dim, dtype=np.float32)
+    whole = np.zeros(dim, dtype=np.float32)
+    if vecs is not None and len(vecs):
+        idx = sorted({j for i, _ in evidence for j in range(i - rules.radius, i + rules.radius + 1)
+                      if 0 <= j < len(vecs)})
+        near = vecs[idx].mean(axis=0) if idx else vecs.mean(axis=0)
+        whole = vecs.mean(axis=0)
+    elif cues.title_vector is not None:
+        near = whole = cues.title_vector
+    own = [cues.per_sentence.get(i, {}) for i, _ in evidence]
+    counts = np.asarray([
+        max((_near(cues, i, rules.radius) for i, _ in evidence), default=0.0),
+        _article_refute(cues),
+        float(len(cues.article["promotes"])),
+        float(sum(1 for k in own if k.get("reports"))),
+        float(len(cues.article["reports"])),
+        max((s for _, s in evidence), default=0.0),
+    ], dtype=np.float32)
+    verdict = classify(cues, evidence, rules)
+    rule = np.asarray([float(verdict == s) for s in STANCES], dtype=np.float32)
+    return np.concatenate([_unit(near), _unit(whole), np.log1p(counts), rule]).astype(np.float32)
+
+
+def _unit(v: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    n = float(np.linalg.norm(v))
+    return v / n if n > 0 else v
