@@ -192,7 +192,7 @@ def main() -> None:
         rest = [d for j in range(FOLDS) if j != k for d in by_fold[j]]
         x, y, w = head_examples(rest, index, enc)
         wk, bk = fit_heads(x, y, w, args.C)
-        index.set_heads({i: (wk[i], float(bk[i])) for i in range(len(index.narratives)) if ids[i] in headed})
+        index.set_heads({i: (wk[i], float(bk[i]), "sentence") for i, nid in enumerate(ids) if nid in headed})
         items += scored(matcher, by_fold[k])
         enc.save()
         print(f"fold {k}: {len(by_fold[k])} documents scored ({time.time() - t0:.0f} s)", flush=True)
@@ -231,7 +231,7 @@ def main() -> None:
     wf, bf = fit_heads(x, y, w, args.C)
     keep = [i for i, nid in enumerate(ids) if nid in headed]
     head = LinearHead(tuple(ids[i] for i in keep), wf[keep], bf[keep], enc.name, "ovr")
-    index.set_heads({i: (wf[i], float(bf[i])) for i in keep})
+    index.set_heads({i: (wf[i], float(bf[i]), "sentence") for i in keep})
     head.save(DATA / "narratives" / NARRATIVE_HEAD)
     text = PARAMS.read_text(encoding="utf-8")
     text = re.sub(r"\ncalibration_head:\n(?:  .*\n)+", "\n", text)

@@ -1,4 +1,4 @@
-"""``narratrace narratives list|show|add|import|candidates|promote``: the narrative catalogue."""
+"""``narratrace narratives list|show|add|import|import-labelled|candidates|promote``: the narrative catalogue."""
 
 from __future__ import annotations
 
@@ -209,6 +209,39 @@ def import_command(posts: str, annotations: str | None, catalog: str | None, ove
     for why in result.skipped:
         click.echo(f"skipped {why}", err=True)
     click.echo(f"imported {len(result.written)} narrative(s) into {folder}")
+    raise SystemExit(EXIT_REJECTED if result.skipped else EXIT_OK)
+
+
+@narratives_group.command("import-labelled")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--taxonomy", required=True, type=click.Path(exists=True, dir_okay=False),
+              help='JSON {"narratives": [labels], "subnarratives": [labels]}.')
+@catalog_option
+@click.option("--overwrite", is_flag=True, help="Replace narrative files of the same ids.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was learnt as JSON.")
+def import_labelled_command(file: str, taxonomy: str, catalog: str | None, overwrite: bool, as_json: bool) -> None:
+    """Create one narrative per taxonomy label, learnt from labelled example documents.
+
+    FILE holds JSON lines {id, lang, text, narratives: [labels], subnarratives: [labels]}
+    (the SemEval-2025 Task 10 layout). Each label becomes a narrative whose title is the
+    label (subnarratives name their parent); a document-level head fitted on the examples is
+    written beside them, with thresholds chosen by cross-validation on the examples.
+    """
+    from ..narratives.labelled import LabelledError, describe, import_labelled
+
+    folder = _need_folder(catalog)
+    try:
+        result = import_labelled(file, taxonomy, folder, overwrite=overwrite)
+    except (LabelledError, CatalogueError, OSError) as exc:
+        raise click.UsageError(str(exc)) from None
+    for why in result.skipped:
+        click.echo(f"skipped {why}", err=True)
+    if as_json:
+        click.echo(json.dumps(describe(result), ensure_ascii=False))
+    else:
+        t = result.thresholds
+        click.echo(f"learnt {len(result.written)} narrative(s) from {result.documents} document(s) into {folder} "
+                   f"(thresholds: narratives {t.get('narratives')}, subnarratives {t.get('subnarratives')})")
     raise SystemExit(EXIT_REJECTED if result.skipped else EXIT_OK)
 
 

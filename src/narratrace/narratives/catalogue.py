@@ -45,6 +45,7 @@ class Narrative:
     debunks: tuple[str, ...] = ()
     first_seen: str | None = None
     sources: tuple[str, ...] = ()
+    parent: str | None = None  # id of the broader narrative this one refines (a subnarrative)
     path: str | None = None  # file it was read from (not written back)
 
     def all_claims(self) -> list[str]:
@@ -71,6 +72,8 @@ class Narrative:
             "first_seen": self.first_seen,
             "sources": list(self.sources),
         }
+        if self.parent:
+            data["parent"] = self.parent
         return data
 
 
@@ -121,6 +124,9 @@ def narrative_from_data(data: Any, where: str = "<data>") -> Narrative:
     if not any(claims.values()):
         raise CatalogueError(f"{where}: at least one claim is required (claims: {{en: [...], fr: [...]}})")
     first = data.get("first_seen")
+    parent = str(data.get("parent") or "").strip() or None
+    if parent is not None and not valid_id(parent):
+        raise CatalogueError(f"{where}: parent {parent!r} is not a narrative id")
     return Narrative(
         id=nid,
         title=title,
@@ -133,6 +139,7 @@ def narrative_from_data(data: Any, where: str = "<data>") -> Narrative:
         debunks=_strs(data.get("debunks"), "debunks", where),
         first_seen=str(first) if first not in (None, "") else None,
         sources=_strs(data.get("sources"), "sources", where),
+        parent=parent,
         path=where,
     )
 

@@ -47,6 +47,7 @@ class LinearHead:
     bias: Floats  # (labels,)
     encoder: str
     kind: str = "ovr"
+    level: str = "sentence"  # what a row scores: one sentence, or the whole "document" (mean vector)
 
     def logits(self, x: Floats, rows: Sequence[int] | None = None) -> Floats:
         w = self.weights if rows is None else self.weights[list(rows)]
@@ -73,6 +74,7 @@ class LinearHead:
             bias=self.bias.astype(np.float32),
             encoder=np.asarray(self.encoder),
             kind=np.asarray(self.kind),
+            level=np.asarray(self.level),
         )
         tmp.replace(path)
 
@@ -89,6 +91,7 @@ class LinearHead:
                     bias=np.asarray(data["bias"], dtype=np.float32),
                     encoder=str(data["encoder"]),
                     kind=str(data["kind"]),
+                    level=str(data["level"]) if "level" in data.files else "sentence",
                 )
         except (OSError, ValueError, KeyError) as exc:
             log.warning("ignoring head %s: %s", path, exc)
@@ -103,14 +106,72 @@ class LinearHead:
         return head
 
 
-def narrative_heads(folder: Path, encoder: str, dim: int) -> dict[str, tuple[Floats, float]]:
-    """Narrative id -> (weight row, bias) from ``folder/narrative-head.npz``: the head lives
-    beside the narrative files it was fitted for (shipped ones in ``data/narratives``)."""
+HeadRow = tuple[Floats, float, str]  # weights, bias, level
+
+
+def narrative_heads(folder: Path, encoder: str, dim: int) -> dict[str, HeadRow]:
+    """Narrative id -> (weight row, bias, level) from ``folder/narrative-head.npz``: the head
+    lives beside the narrative files it was fitted for (shipped ones in ``data/narratives``)."""
     head = LinearHead.load(Path(folder) / NARRATIVE_HEAD, encoder)
-    if head is None or head.weights.shape[1] != dim:
+    if head is None or head.weights.shape[1] != dim or head.level not in ("sentence", "document"):
         return {}
-    return {label: (head.weights[k], float(head.bias[k])) for k, label in enumerate(head.labels)}
+    return {label: (head.weights[k], float(head.bias[k]), head.level) for k, label in enumerate(head.labels)}
+
+
+def document_vector(rows: Floats) -> Floats:
+    """An article's vector for document-level heads: the unit-length mean of its sentence
+    (and headline) vectors, as ``narratives import-labelled`` fitted them."""
+    if not len(rows):
+        return np.zeros(rows.shape[1] if rows.ndim == 2 else 0, dtype=np.float32)
+    v = rows.mean(axis=0)
+    n = float(np.linalg.norm(v))
+    out: Floats = (v / n if n > 0 else v).astype(np.float32)
+    return out
 
 
 def stance_head(encoder: str) -> LinearHead | None:
     return LinearHead.load(DATA / STANCE_HEAD, encoder)
+
+
+def fit_logistic(
+    x: Floats,
+    y: npt.NDArray[np.int8],
+    l2: float = 1e-3,
+    steps: int = 300,
+    rate: float = 0.05,
+    max_pos_weight: float = 10.0,
+) -> tuple[Floats, Floats]:
+    """One-vs-rest logistic rows for a multi-label matrix ``y`` (examples x labels, 0/1).
+
+    numpy only, so that ``narratives import-labelled`` runs on a plain install: full-batch
+    Adam on the mean log-loss with an L2 penalty, each label's positives weighted by
+    neg/pos (at most ``max_pos_weight``) so that rare labels are not all predicted absent.
+    A few hundred documents of 512 dimensions fit in about a second.
+    """
+    n, dim = x.shape
+    labels = y.shape[1]
+    w = np.zeros((dim, labels), dtype=np.float64)
+    b = np.zeros(labels, dtype=np.float64)
+    yf = y.astype(np.float64)
+    pos = yf.sum(axis=0)
+    pw = np.clip((n - pos) / np.maximum(pos, 1.0), 1.0, max_pos_weight)
+    sw = np.where(yf > 0, pw, 1.0)
+    sw /= sw.mean(axis=0, keepdims=True)
+    m_w = np.zeros_like(w)
+    v_w = np.zeros_like(w)
+    m_b = np.zeros_like(b)
+    v_b = np.zeros_like(b)
+    xd = x.astype(np.float64)
+    for t in range(1, steps + 1):
+        p = 1.0 / (1.0 + np.exp(-np.clip(xd @ w + b, -50.0, 50.0)))
+        g = sw * (p - yf) / n
+        gw = xd.T @ g + l2 * w
+        gb = g.sum(axis=0)
+        m_w = 0.9 * m_w + 0.1 * gw
+        v_w = 0.999 * v_w + 0.001 * gw * gw
+        m_b = 0.9 * m_b + 0.1 * gb
+        v_b = 0.999 * v_b + 0.001 * gb * gb
+        corr = np.sqrt(1 - 0.999**t) / (1 - 0.9**t)
+        w -= rate * corr * m_w / (np.sqrt(v_w) + 1e-8)
+        b -= rate * corr * m_b / (np.sqrt(v_b) + 1e-8)
+    return w.T.astype(np.float32), b.astype(np.float32)

@@ -35,7 +35,7 @@ from ..records import Article, NarrativeMatch, Span
 from ..text.fold import fold, fold_phrase
 from ..text.sentences import split_units
 from .catalogue import Catalogue
-from .head import narrative_heads, stance_head
+from .head import HeadRow, document_vector, narrative_heads, stance_head
 from .lexicon import PhraseIndex, tokenize
 from .stance import StanceCues, StanceRules, classify, find_cues, stance_features
 
@@ -57,6 +57,7 @@ class MatcherParams:
     evidence_margin: float = 0.12
     max_evidence: int = 3
     max_matches: int = 5
+    max_labelled_matches: int = 20  # matches of narratives learnt from labelled documents
     candidates: int = 24
     exact_below_claims: int = 3000
     keyword_cap: float = 4.0
@@ -91,6 +92,7 @@ class Features:
     head: float | None = None  # best sentence's probability under the narrative's fitted head (head.py)
     head3: float = 0.0  # mean probability of its three best sentences (one stray sentence is not enough)
     length: float = 0.0  # log(1 + sentences): a long article offers more chances of one close sentence
+    document: bool = False  # ``head`` is a document-level head's probability, and the score itself
 
     @property
     def strong(self) -> float:
@@ -120,6 +122,15 @@ def reported_clause(sentence: str) -> str | None:
         clause = sentence[m.end():].strip()
         return clause if len(clause) >= 30 else None
     return None
+
+
+def document_texts(body: str, title: str | None) -> list[str]:
+    """The texts an article's document vector is the mean of: its sentences as the matcher
+    splits them, and the headline when the body does not start with it (``Matcher.candidates``)."""
+    texts = [s.text for s in split_units(body[:MAX_BODY_CHARS], MAX_SENTENCES)]
+    if title and title.strip() and title.strip()[:80] not in body[:2000]:
+        texts.append(title.strip()[:600])
+    return texts
 
 
 def _unit_of(
@@ -198,11 +209,11 @@ class CatalogueIndex:
         owners = np.asarray(neutral_owner, dtype=np.int64)
         self.neutral_rows_of = [np.flatnonzero(owners == i) for i in range(len(self.narratives))]
 
-    def _heads(self, encoder: Encoder, dim: int) -> dict[int, tuple[Vectors, float]]:
+    def _heads(self, encoder: Encoder, dim: int) -> dict[int, HeadRow]:
         """Fitted head rows of the narratives, each from the folder its file was read from
         (a user's file replacing a shipped narrative does not inherit the shipped head)."""
-        by_folder: dict[Path, dict[str, tuple[Vectors, float]]] = {}
-        out: dict[int, tuple[Vectors, float]] = {}
+        by_folder: dict[Path, dict[str, HeadRow]] = {}
+        out: dict[int, HeadRow] = {}
         for i, n in enumerate(self.narratives):
             if not n.path:
                 continue
@@ -213,14 +224,21 @@ class CatalogueIndex:
                 out[i] = by_folder[folder][n.id]
         return out
 
-    def set_heads(self, heads: dict[int, tuple[Vectors, float]]) -> None:
-        """Install head rows by narrative index (the fitting script swaps in cross-fitted ones)."""
+    def set_heads(self, heads: dict[int, HeadRow]) -> None:
+        """Install head rows by narrative index (the fitting script swaps in cross-fitted ones).
+
+        A "document" row (``narratives import-labelled``) scores the article's mean sentence
+        vector and its probability is the match score itself (its threshold folded into the
+        bias at 0.5); a "sentence" row scores each sentence and enters ``calibration_head``.
+        """
         dim = self.centroids.shape[1]
         self.head_w = np.zeros((len(self.narratives), dim), dtype=np.float32)
         self.head_b = np.zeros(len(self.narratives), dtype=np.float32)
         self.has_head = np.zeros(len(self.narratives), dtype=bool)
-        for i, (w, b) in heads.items():
-            self.head_w[i], self.head_b[i], self.has_head[i] = w, b, True
+        self.head_doc = np.zeros(len(self.narratives), dtype=bool)
+        for i, row in heads.items():
+            self.head_w[i], self.head_b[i], self.has_head[i] = row[0], row[1], True
+            self.head_doc[i] = row[2] == "document"
 
     def _vectors(self, texts: list[str], encoder: Encoder, use_file_cache: bool) -> Vectors:
         """Claim vectors, cached to a file keyed by the claim texts and the encoder name."""
@@ -277,6 +295,8 @@ class Matcher:
             + c.get("w_margin", 0.0) * f.margin
             + c.get("w_strong", 0.0) * f.strong
         )
+        if f.document and f.head is not None:
+            return f.head
         h = self.params.calibration_head
         if f.head is not None and h:
             z = (h.get("bias", 0.0) + h.get("w_base", 0.0) * max(-50.0, min(50.0, z))
@@ -288,6 +308,8 @@ class Matcher:
 
     def threshold_for(self, f: Features) -> float:
         p = self.params
+        if f.document:
+            return 0.5  # a document head's own threshold is folded into its bias
         return p.threshold_head if f.head is not None and p.threshold_head is not None else p.threshold
 
     def candidates(self, body: str, title: str | None = None) -> tuple[list[Span], list[Candidate], Any]:
@@ -363,12 +385,18 @@ class Matcher:
         with_head = self.index.has_head[cand_arr]
         head_best = np.zeros(len(cand_ids), dtype=np.float32)
         head_top3 = np.zeros(len(cand_ids), dtype=np.float32)
+        doc_head = self.index.head_doc[cand_arr]
         if with_head.any():
             z = vecs @ self.index.head_w[cand_arr].T + self.index.head_b[cand_arr]
             probs = 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
             head_best = probs.max(axis=0)
             top = -np.sort(-probs, axis=0)[:3]
             head_top3 = top.sum(axis=0) / 3.0
+        if doc_head.any():
+            rows_doc = list(range(len(sentences))) + ([len(texts) - 1] if extra_title else [])
+            docvec = document_vector(vecs[rows_doc])
+            zd = docvec @ self.index.head_w[cand_arr].T + self.index.head_b[cand_arr]
+            head_best = np.where(doc_head, 1.0 / (1.0 + np.exp(-np.clip(zd, -50.0, 50.0))), head_best)
         n_body = len(sentences)
         if parents:  # a reported clause stands for its sentence; keep one row per sentence (+ title)
             for k, parent in enumerate(parents):
@@ -395,7 +423,7 @@ class Matcher:
             feats = Features(float(top2[0, col]), float(top2[1, col]), min(kw_w, p.keyword_cap),
                              min(ent_w, p.entity_cap), float(margin[col]),
                              float(head_best[col]) if with_head[col] else None, float(head_top3[col]),
-                             math.log1p(n_body))
+                             math.log1p(n_body), bool(doc_head[col]))
             out.append(Candidate(i, feats, self.calibrated(feats), tuple(body_sims[col])))
         return sentences, out, cues
 
@@ -418,9 +446,13 @@ class Matcher:
         p = self.params
         scored = [replace(c, score=self.calibrated(c.features)) for c in cands]
         kept = sorted((c for c in scored if c.score >= self.threshold_for(c.features)), key=lambda c: -c.score)
+        # narratives learnt from labelled documents are labels of the whole document (a
+        # narrative and its subnarratives together): neither explained away nor capped as tightly
+        labelled = [c for c in kept if c.features.document][: p.max_labelled_matches]
+        kept = [c for c in kept if not c.features.document]
         if p.explain_away:
             kept = sorted(self._explain_away(kept), key=lambda c: -c.score)
-        return kept[: p.max_matches]
+        return sorted([*kept[: p.max_matches], *labelled], key=lambda c: -c.score)
 
     def _explain_away(self, kept: list[Candidate]) -> list[Candidate]:
         """Re-score weaker matches on the sentences no stronger match explains better.
