@@ -306,6 +306,7 @@ def analyze_items(
     """
     started = time.perf_counter()
     summary = RunSummary(run_id=run_id)
+    rematch_archive(store, settings, summary, progress)
     seen: dict[str, str | None] = {}  # content hash -> stored id (None while in flight)
     outcomes: dict[int, ItemOutcome] = {}
     in_flight: collections.deque[tuple[int, str]] = collections.deque()  # (input position, content hash)
@@ -428,6 +429,27 @@ class _Keeper:
             self.stages[name].keep(self.store, self.batch[name])
             self.summary.stage(f"{name}:keep").add(time.perf_counter() - clock, len(self.batch[name]))
             self.batch[name] = {}
+
+
+def rematch_archive(
+    store: Store, settings: Settings, summary: RunSummary | None = None, progress: ProgressCallback | None = None
+) -> Any:
+    """Re-match stored articles against the narratives changed since their matches were made
+    (``narratives/rematch.py``), when this pipeline matches narratives at all; returns the
+    ``RematchResult`` (None when it does not)."""
+    name = "narratives.v1"
+    if name not in settings.analysers:
+        return None
+    from .narratives.rematch import rematch
+    from .narratives.stage import get_matcher
+
+    opts = stage_options(settings, "analyser", name)
+    matcher = get_matcher(opts.get("catalog"), bool(opts.get("shipped", True)), opts.get("threshold"),
+                          opts.get("encoder"))
+    result = rematch(store, matcher, opts.get("encoder"), progress=progress)
+    if summary is not None and result.rematched:
+        summary.stage("rematch").add(result.seconds, result.rematched)
+    return result
 
 
 def run_corpus_stages(

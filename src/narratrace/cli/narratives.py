@@ -1,4 +1,4 @@
-"""``narratrace narratives list|show|add|import|import-labelled|candidates|promote``: the narrative catalogue."""
+"""``narratrace narratives list|show|add|import|import-labelled|rematch|candidates|promote``: the catalogue."""
 
 from __future__ import annotations
 
@@ -243,6 +243,37 @@ def import_labelled_command(file: str, taxonomy: str, catalog: str | None, overw
         click.echo(f"learnt {len(result.written)} narrative(s) from {result.documents} document(s) into {folder} "
                    f"(thresholds: narratives {t.get('narratives')}, subnarratives {t.get('subnarratives')})")
     raise SystemExit(EXIT_REJECTED if result.skipped else EXIT_OK)
+
+
+@narratives_group.command("rematch")
+@db_option
+@config_option
+@click.option("--all", "force", is_flag=True, help="Re-match against every narrative, changed or not.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
+def rematch_command(db: str, config_path: str | None, force: bool, as_json: bool) -> None:
+    """Re-match stored articles against the narratives added, edited or removed since.
+
+    Only articles that match a changed narrative, or could (judged from their stored
+    sentence vectors and markers), are matched again; ``analyze`` does the same first.
+    """
+    from ..narratives.rematch import rematch
+    from ..narratives.stage import get_matcher
+    from ..pipeline import stage_options
+
+    try:
+        settings = load_settings(config_path)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    opts = stage_options(settings, "analyser", "narratives.v1")
+    matcher = get_matcher(opts.get("catalog"), bool(opts.get("shipped", True)), opts.get("threshold"),
+                          opts.get("encoder"))
+    result = rematch(open_db(db, must_exist=True), matcher, opts.get("encoder"), force=force)
+    if as_json:
+        click.echo(json.dumps(result.__dict__))
+    else:
+        click.echo(f"{len(result.changed)} narrative(s) changed, {len(result.removed)} removed; "
+                   f"{result.scanned} article(s) scanned, {result.rematched} re-matched, {result.updated} updated "
+                   f"in {result.seconds:.1f} s")
 
 
 @narratives_group.command("candidates")

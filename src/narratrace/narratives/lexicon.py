@@ -11,7 +11,7 @@ over the tokens, with no backtracking. Sentences come from ``text.sentences.spli
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..text.fold import fold
@@ -67,22 +67,28 @@ class PhraseIndex:
 
     def find(self, folded: str, tokens: Sequence[tuple[str, int, int]] | None = None) -> list[Hit]:
         toks = tokens if tokens is not None else tokenize(folded)
-        words = [t[0] for t in toks]
-        hits: list[Hit] = []
+        return [Hit(tuple(payloads), key, toks[i][1], toks[i + n - 1][2])
+                for i, n, key, payloads in self._matches([t[0] for t in toks])]
+
+    def keys_in(self, folded: str) -> list[tuple[str, tuple[Hashable, ...]]]:
+        """(key, payloads) of every phrase found, without offsets (cheaper than ``find``)."""
+        return [(key, tuple(payloads)) for _, _, key, payloads in self._matches(_TOKEN.findall(folded))]
+
+    def _matches(self, words: Sequence[str]) -> Iterator[tuple[int, int, str, Sequence[Hashable]]]:
+        """(first word, words, key, payloads) of each phrase occurrence in ``words``."""
         for i, word in enumerate(words):
             for cand in (self._exact.get(word, ()), self._prefix.get(word[:3], ())):
                 for phrase, prefix, key, payloads in cand:
                     n = len(phrase)
                     if i + n > len(words):
                         continue
-                    if n > 1 and words[i + 1 : i + n - 1] != list(phrase[1 : n - 1]):
+                    if n > 1 and list(words[i + 1 : i + n - 1]) != list(phrase[1 : n - 1]):
                         continue
                     last = words[i + n - 1]
                     if (last.startswith(phrase[-1]) if prefix else last == phrase[-1]) and (
                         n == 1 or words[i] == phrase[0]
                     ):
-                        hits.append(Hit(tuple(payloads), key, toks[i][1], toks[i + n - 1][2]))
-        return hits
+                        yield i, n, key, payloads
 
 
 def tokenize(folded: str) -> list[tuple[str, int, int]]:

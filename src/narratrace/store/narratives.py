@@ -20,7 +20,7 @@ from . import schema
 from .base import Db
 from .listing import SUMMARY_COLUMNS, summary
 
-A, NM, NC = schema.articles, schema.narrative_matches, schema.narrative_candidates
+A, NM, NC, NV = schema.articles, schema.narrative_matches, schema.narrative_candidates, schema.narrative_versions
 
 
 @dataclass
@@ -113,6 +113,33 @@ class Narratives:
                 m = row._mapping
                 out[str(m["id"])] = {"title": m.get("title"), "description": m.get("description") or m.get("summary")}
         return out
+
+    # -- catalogue versions of the stored matches (narratives/rematch.py) --------------------
+    def versions(self) -> dict[str, str]:
+        """Narrative id -> content hash the stored matches of that narrative were made with."""
+        with self._db.connect() as conn:
+            return {nid: h for nid, h in conn.execute(select(NV.c.narrative_id, NV.c.hash))}
+
+    def set_versions(self, versions: dict[str, str], removed: Sequence[str] = ()) -> None:
+        """Record that the archive is matched against these narrative versions; forget ``removed``."""
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        with self._db.begin() as conn:
+            ids = [*versions, *removed]
+            for chunk in range(0, len(ids), 500):
+                conn.execute(delete(NV).where(NV.c.narrative_id.in_(ids[chunk:chunk + 500])))
+            if versions:
+                rows = [{"narrative_id": k, "hash": v, "matched_at": now} for k, v in versions.items()]
+                conn.execute(insert(NV), rows)
+
+    def matched_articles(self, narrative_ids: Sequence[str]) -> set[str]:
+        """Articles with a stored match to any of these narratives."""
+        found: set[str] = set()
+        ids = list(narrative_ids)
+        with self._db.connect() as conn:
+            for chunk in range(0, len(ids), 500):
+                found.update(conn.execute(select(NM.c.article_id).where(
+                    NM.c.narrative_id.in_(ids[chunk:chunk + 500]))).scalars())
+        return found
 
     # -- discovered candidates ---------------------------------------------------------
     def put_candidates(self, candidates: Sequence[dict[str, Any]]) -> None:

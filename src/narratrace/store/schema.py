@@ -291,3 +291,14 @@ relay_edges = Table(
     Index("ix_relay_edges_target", "target_id"),
     Index("ix_relay_edges_outlets", "source_outlet", "target_outlet"),
 )
+
+# The version of each catalogue narrative the stored matches were computed with (a content
+# hash of the narrative, its fitted head and the matcher parameters: narratives/rematch.py).
+# A narrative whose hash differs, or that is new, is re-matched against the archive.
+narrative_versions = Table(
+    "narrative_versions",
+    metadata,
+    Column("narrative_id", String(128), primary_key=True),
+    Column("hash", String(64), nullable=False),
+    Column("matched_at", String(32), nullable=False),
+)

@@ -8,6 +8,7 @@ blocking database calls of one request do not stall the others. Every list takes
 from __future__ import annotations
 
 import json
+import logging
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
@@ -51,6 +52,8 @@ EXPORTS: dict[int | str, dict[str, Any]] = {
 }
 MAX_NARRATIVE_BYTES = 1_000_000
 ARTICLE_COLUMNS = ["id", "title", "outlet", "lang", "published", "story_id", "duplicate_of", "url"]
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api", responses=PROBLEMS)
 Text = Annotated[str | None, Query(max_length=256)]
@@ -311,7 +314,8 @@ async def put_narrative(request: Request, narrative_id: Ident) -> Response:
     """Create or replace a narrative of the analyst's catalogue (the last folder of
     ``[stages."narratives.v1"] catalog``, else ``$NARRATRACE_CATALOG``).
 
-    Needs ``Authorization: Bearer <token>``. The next analysis matches against it.
+    Needs ``Authorization: Bearer <token>``. The stored articles are re-matched against the
+    edited narrative before the answer (``narratives/rematch.py``), and later analyses match it.
     """
     w = await web(request)
     body = await read_body(request, MAX_NARRATIVE_BYTES)
@@ -323,6 +327,15 @@ async def put_narrative(request: Request, narrative_id: Ident) -> Response:
         saved = await run_in_threadpool(save_narrative, narrative_id, data, w.catalogue)
     except EditError as exc:
         raise HTTPException(exc.status, str(exc)) from None
+    headers = {}
+    try:
+        from ..pipeline import rematch_archive
+
+        result = await run_in_threadpool(rematch_archive, w.store, w.settings)
+        if result is not None:
+            headers["x-narratrace-rematched"] = str(result.updated)
+    except Exception as exc:  # a read-only store: the edit is saved, the archive follows at the next analyze
+        log.warning("re-matching after the edit of %s failed: %r", narrative_id, exc)
     w.cache.invalidate("narratives")
     w.cache.invalidate("overview")
-    return JSONResponse(saved)
+    return JSONResponse(saved, headers=headers)
