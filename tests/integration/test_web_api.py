@@ -117,6 +117,11 @@ def test_stories_narratives_entities(client: TestClient, corpus: dict[str, Artic
     assert narratives[0]["title"].startswith("Rescuers stage")
     detail = client.get("/api/narratives/staged-chemical-attacks").json()
     assert detail["matches"][0]["id"] == corpus["en"].id  # best score first
+    # stance breakdown over all matches, with the mean and best score of each stance
+    assert detail["stance_scores"] == [{"stance": "promotes", "articles": 3,
+                                        "mean_score": round((0.87 + 0.81 + 0.86) / 3, 4), "max_score": 0.87}]
+    page = client.get("/narratives/staged-chemical-attacks").text
+    assert "Stance of all matching articles" in page and "<td>promotes</td><td>3</td><td>0.85</td>" in page
     entities = client.get("/api/entities", params={"q": "helmets"}).json()["items"]
     assert entities[0]["id"] == "Q-white-helmets" and entities[0]["articles"] == 3
     ent = client.get("/api/entities/Q-white-helmets").json()

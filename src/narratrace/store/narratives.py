@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import MetaData, Table, delete, insert, inspect, select
+from sqlalchemy import MetaData, Table, delete, func, insert, inspect, select
 
 from . import schema
 from .base import Db
@@ -74,6 +74,19 @@ class Narratives:
         )
         with self._db.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
+
+    def stance_breakdown(self, narrative_id: str) -> list[dict[str, Any]]:
+        """Per stance of one narrative's matches: how many, mean and best score (most first)."""
+        stance = func.coalesce(NM.c.stance, "?")
+        query = (
+            select(stance, func.count(), func.avg(NM.c.score), func.max(NM.c.score))
+            .where(NM.c.narrative_id == narrative_id)
+            .group_by(stance)
+        )
+        with self._db.connect() as conn:
+            rows = [{"stance": s, "articles": int(n), "mean_score": round(float(avg or 0), 4),
+                     "max_score": round(float(mx or 0), 4)} for s, n, avg, mx in conn.execute(query)]
+        return sorted(rows, key=lambda r: (-r["articles"], r["stance"]))
 
     def best_matches(self, narrative_id: str, limit: int = 200) -> list[dict[str, Any]]:
         """Summaries of the articles matching a narrative with score and stance, best first."""

@@ -123,11 +123,21 @@ class NarrativeMatchRow(ArticleSummary):
     stance: str | None = None
 
 
+class StanceScore(BaseModel):
+    """One stance among all of a narrative's matches: how many, and their mean and best score."""
+
+    stance: str
+    articles: int
+    mean_score: float
+    max_score: float
+
+
 class NarrativeDetail(NarrativeSummary):
     claims: dict[str, list[str]] = {}
     debunks: list[str] = []
     matches: list[NarrativeMatchRow]
     stances: list[Count]
+    stance_scores: list[StanceScore] = []
     languages: list[Count]
     outlets: list[Count]
     timeline: list[Count]

@@ -73,12 +73,14 @@ def narrative_detail(
     if entry is None:
         return None
     articles = store.narratives.best_matches(narrative_id, limit)
+    by_stance = store.narratives.stance_breakdown(narrative_id)  # all matches, not only the best shown
     return (
         {"claims": {}, "debunks": []}
         | entry
         | {
             "matches": articles,
-            "stances": tally(a.get("stance") for a in articles),
+            "stances": [{"key": r["stance"], "n": r["articles"]} for r in by_stance],
+            "stance_scores": by_stance,
             "languages": tally(a.get("lang") for a in articles),
             "outlets": tally(a.get("outlet") for a in articles),
             "timeline": tally((a.get("published") or "")[:7] or None for a in articles),
