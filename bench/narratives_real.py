@@ -159,6 +159,22 @@ def semeval() -> list[Doc]:
     return out
 
 
+def team(path: Path = ROOT / "eval" / "narratives" / "narratives_eval.jsonl") -> list[Doc]:
+    """The team's own written texts (eval/narratives/, dev split only, short and composed into
+    article length as bench/eval_narratives.py does): hard neutral news on the very places and
+    people of each narrative, which the real neutral sets have few of. Fitting only; their
+    test split stays bench/eval_narratives.py's."""
+    from eval_narratives import compose_long, load_rows
+
+    rows = [r for r in load_rows(path) if r["split"] == "dev"]
+    out = []
+    for r in [*rows, *compose_long(rows)]:
+        gold = frozenset(r["narratives"])
+        out.append(Doc(r["id"], "team", "train", r["text"], r.get("title"), gold, frozenset(r.get("also") or ()),
+                       stance=r.get("stance"), group=r["id"], neutral=not gold))
+    return out
+
+
 def all_docs() -> list[Doc]:
     return [*cases(), *titles(), *fakes(), *semeval()]
 
