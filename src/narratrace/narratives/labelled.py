@@ -171,10 +171,10 @@ def _choose_thresholds(x: npt.NDArray[np.float32], y: npt.NDArray[np.int8], exam
         probs[test] = 1.0 / (1.0 + np.exp(-np.clip(x[test] @ w.T + b, -50.0, 50.0)))
     gold_c = [{lab for lab in ex.narratives if lab != NO_LABEL} for ex in examples]
     gold_f = [{lab for lab in ex.subnarratives if lab != NO_LABEL} for ex in examples]
-    grid = [round(t, 2) for t in np.arange(0.1, 0.96, 0.05)]
+    grid = [round(float(t), 2) for t in np.arange(0.1, 0.96, 0.05)]
     best_c = max(grid, key=lambda t: f1_samples(gold_c, label_sets(probs, labels, coarse_of, t, 2.0)[0]))
     best_f = max(grid, key=lambda t: f1_samples(gold_f, label_sets(probs, labels, coarse_of, best_c, t)[1]))
-    return {"narratives": best_c, "subnarratives": best_f}
+    return {"narratives": float(best_c), "subnarratives": float(best_f)}
 
 
 def import_labelled(
