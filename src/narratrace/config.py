@@ -37,6 +37,7 @@ Example::
     [serve]
     token = "change-me"
     threads = 4          # request threads per server process
+    max_analysis_seconds = 300   # POST /api/analyze stops reading items after this (or on disconnect)
 """
 
 from __future__ import annotations
@@ -97,6 +98,7 @@ class Settings:
     max_article_chars: int = 1_000_000
     max_item_seconds: int = 120  # cleaning + analysis of one item; over it, the item is rejected
     request_threads: int = 4
+    max_analysis_seconds: int = 300  # [serve]: a POST /api/analyze stops reading items after this
     encoder: str | None = None  # [encoder] spec; None: each user's default (the shipped USE)
     catalogue: tuple[str, ...] | None = None  # [catalogue] folders; None: $NARRATRACE_CATALOG
     catalogue_shipped: bool | None = None  # [catalogue] shipped; None: true
@@ -135,7 +137,7 @@ class Settings:
 
 DEFAULT_STORE = "narratrace.db"
 _TOP_KEYS = {"pipeline", "stages", "serve", "limits", "encoder", "catalogue", "store"}
-_SERVE_KEYS = {"token", "threads"}
+_SERVE_KEYS = {"token", "threads", "max_analysis_seconds"}
 
 
 def _table(data: dict[str, Any], name: str) -> dict[str, Any]:
@@ -214,6 +216,8 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     kwargs["token"] = environ("NARRATRACE_TOKEN") or token
     if "threads" in serve:
         kwargs["request_threads"] = _int("serve", "threads", serve["threads"], 1, 256)
+    if "max_analysis_seconds" in serve:
+        kwargs["max_analysis_seconds"] = _int("serve", "max_analysis_seconds", serve["max_analysis_seconds"], 1, 86_400)
     kwargs.update(_shared_sections(data))
     return Settings(**kwargs)
 

@@ -15,6 +15,7 @@ import functools
 import inspect
 import itertools
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -276,18 +277,35 @@ def run_items(
     scheduler: str | None = None,
     progress: ProgressCallback | None = None,
     dates: DateRange | None = None,
+    cancel: threading.Event | None = None,
 ) -> RunSummary:
     """The run lifecycle around ``analyze_items``: started, then finished with the summary
-    or failed with the reason (and the exception raised on)."""
+    or failed with the reason (and the exception raised on).
+
+    ``cancel``: once set, no further item is read; the items already read are analysed and
+    stored, the corpus stages run on them, and the summary says ``cancelled`` (the server's
+    analyses stop so when their client goes away or their deadline passes).
+    """
     run = Run(store, kind, inputs)
+    if cancel is not None:
+        items = _until(items, cancel)
     try:
         summary = analyze_items(items, store, settings, run.id, jobs=jobs, scheduler=scheduler, progress=progress,
                                 dates=dates)
+        summary.cancelled = cancel is not None and cancel.is_set()
     except BaseException as exc:  # an unreachable scheduler, Ctrl+C: the run says it ended, and how
         run.fail(exc)
         raise
     run.finish(summary)
     return summary
+
+
+def _until(items: Iterable[RawItem | Rejection | Skipped], cancel: threading.Event) -> Iterator[
+        RawItem | Rejection | Skipped]:
+    for item in items:
+        if cancel.is_set():
+            return
+        yield item
 
 
 def analyze_items(

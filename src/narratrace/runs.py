@@ -69,6 +69,7 @@ class RunSummary:
     outcomes: list[ItemOutcome] = field(default_factory=list)
     stages: dict[str, StageStats] = field(default_factory=dict)
     seconds: float = 0.0
+    cancelled: bool = False  # stopped early on request: the items read until then were analysed
 
     @property
     def rejected_by_reason(self) -> dict[str, int]:
@@ -97,6 +98,7 @@ class RunSummary:
             "skipped": len(self.skipped),
             "languages": dict(self.languages),
             "corpus_errors": self.corpus_errors,
+            "cancelled": self.cancelled,
             "seconds": round(self.seconds, 3),
             "stages": {k: {"count": v.count, "seconds": round(v.seconds, 3)} for k, v in self.stages.items()},
         }

@@ -9,6 +9,7 @@ and a cap on the number of items per request.
 from __future__ import annotations
 
 import hmac
+import threading
 from typing import Any
 
 import anyio
@@ -70,17 +71,20 @@ def parse_items(body: bytes, content_type: str) -> list[RawItem | Rejection]:
         raise HTTPException(exc.status, str(exc)) from None
 
 
-def _run(request: Request, items: list[RawItem | Rejection]) -> dict[str, Any]:
+def _run(request: Request, items: list[RawItem | Rejection], cancel: threading.Event) -> dict[str, Any]:
     try:
         from ..pipeline import run_items
     except ImportError as exc:  # pragma: no cover - the pipeline ships with the package
         raise HTTPException(503, f"the analysis pipeline is not available in this build: {exc}") from None
     state = request.app.state.web
     store, settings = state.store, state.settings
-    summary = run_items(items, store, settings, "serve:analyze", [SOURCE], jobs=1)
+    summary = run_items(items, store, settings, "serve:analyze", [SOURCE], jobs=1, cancel=cancel)
     articles = [to_dict(a) for a in store.articles.get_many(summary.ids_of())]
     rejected = [{"reason": r.reason, "detail": r.detail, "line": r.source.line} for r in summary.rejected]
-    return {"articles": articles, "rejected": rejected}
+    out: dict[str, Any] = {"articles": articles, "rejected": rejected}
+    if summary.cancelled:
+        out["not_analysed"] = max(0, len(items) - summary.read)
+    return out
 
 
 async def analyze_request(request: Request) -> Response:
@@ -90,8 +94,54 @@ async def analyze_request(request: Request) -> Response:
     ctype = request.headers.get("content-type", "")
     items = parse_items(body, ctype)
     await anyio.to_thread.run_sync(keep_pasted, state.store, body, ctype, items)
-    result = await anyio.to_thread.run_sync(_run, request, items, limiter=_analysis_limiter(state))
+    result, why = await _cancellable(request, items, state.settings.max_analysis_seconds)
+    if why == "deadline":
+        limit = state.settings.max_analysis_seconds
+        detail = (f"the analysis stopped after [serve] max_analysis_seconds = {limit} s; "
+                  f"{len(result['articles'])} article(s) stored, {result.get('not_analysed', 0)} item(s) not "
+                  "analysed: send smaller batches")
+        return JSONResponse({"type": "about:blank", "title": "Analysis stopped", "status": 503, "detail": detail,
+                             **result}, status_code=503, media_type="application/problem+json",
+                            headers={"retry-after": "10"})
     return JSONResponse(result)
+
+
+async def _cancellable(
+    request: Request, items: list[RawItem | Rejection], deadline: float
+) -> tuple[dict[str, Any], str]:
+    """Run the analysis on its worker thread while watching the client and the clock.
+
+    The pipeline cannot be interrupted inside an item (each is bounded by
+    ``max_item_seconds``), so cancelling means: read no further item. A client that goes away
+    or a passed deadline sets the event; the thread then ends after the current item, the
+    analysis slot is free for the next request, and what was analysed is kept.
+    """
+    state = request.app.state.web
+    cancel = threading.Event()
+    why = ""
+    result: dict[str, Any] = {}
+    start = anyio.current_time()
+
+    async def watch() -> None:
+        nonlocal why
+        while not cancel.is_set():
+            if anyio.current_time() - start > deadline:
+                why = "deadline"
+                cancel.set()
+            elif await request.is_disconnected():
+                why = "disconnected"
+                cancel.set()
+            await anyio.sleep(0.2)
+
+    async with anyio.create_task_group() as tg:
+        async def work() -> None:
+            done = await anyio.to_thread.run_sync(_run, request, items, cancel, limiter=_analysis_limiter(state))
+            result.update(done)
+            tg.cancel_scope.cancel()
+
+        tg.start_soon(work)
+        tg.start_soon(watch)
+    return result, why
 
 
 def keep_pasted(store: Any, body: bytes, content_type: str, items: list[RawItem | Rejection]) -> None:
