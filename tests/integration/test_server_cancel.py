@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from narratrace.config import Settings
 from narratrace.store import open_store
 from narratrace.web import create_app
-from narratrace.web.limits import uvicorn_options
+
+from .live_server import serve
 
 pytestmark = pytest.mark.slow
 AUTH = {"authorization": "Bearer s3cret"}
@@ -61,16 +60,7 @@ def test_an_analysis_over_its_deadline_stops_keeps_what_it_did_and_frees_the_slo
 def test_a_client_that_goes_away_cancels_its_analysis(tmp_path: Path) -> None:
     db = str(tmp_path / "b.db")
     app = create_app(db, _settings(3600))
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical",
-                                           **uvicorn_options()))
-    threading.Thread(target=server.run, daemon=True).start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
+    server, port = serve(app)
     try:
         body = _batch(400)
         head = (f"POST /api/analyze HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer s3cret\r\n"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from typing import Any
 
@@ -11,7 +10,8 @@ import uvicorn
 from click.testing import CliRunner
 
 from narratrace.cli import cli
-from narratrace.web.limits import uvicorn_options
+
+from .live_server import serve
 
 
 async def _app(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -28,17 +28,7 @@ async def _app(scope: dict[str, Any], receive: Any, send: Any) -> None:
 
 
 def _serve() -> tuple[uvicorn.Server, int]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    server = uvicorn.Server(uvicorn.Config(_app, host="127.0.0.1", port=port, log_level="critical",
-                                           **uvicorn_options()))
-    threading.Thread(target=server.run, daemon=True).start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return server, port
+    return serve(_app)
 
 
 def _exchange(port: int, data: bytes, chunk: int = 65536) -> bytes:
