@@ -1,4 +1,5 @@
-"""A time budget per item: an article that takes too long is rejected, and the run goes on.
+"""Time and memory budgets per item: an article that takes too long or needs too much memory
+is rejected, and the run goes on.
 
 Why a timer signal: the stages are ordinary Python over libraries (spaCy, trafilatura,
 dateparser) that cannot be told to give up, and a worker that loops on one hostile
@@ -12,6 +13,7 @@ the budget is not enforced and the size limits bound the work.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -44,3 +46,50 @@ def time_budget(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+# -- memory -------------------------------------------------------------------------------
+# Why an address-space limit: a hostile item (a decompression, a quadratic expansion inside a
+# library) can take a worker past the machine's memory before any time budget fires. In a pool
+# worker, ``RLIMIT_AS`` is set to what the process already maps plus the item's budget for the
+# time of one item: an allocation beyond it raises ``MemoryError`` in that item only, which is
+# rejected as ``over_memory``, and the worker goes on. Only pool workers (one item at a time,
+# no other work in the process) are limited; in a one-process run or the server the size
+# limits bound the work, as for the time budget off the main thread.
+_IN_WORKER = False
+
+
+def mark_worker() -> None:
+    """Called by the pool's worker initializer: this process may limit its own memory."""
+    global _IN_WORKER
+    _IN_WORKER = True
+
+
+def _mapped_bytes() -> int | None:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+@contextmanager
+def memory_budget(megabytes: int) -> Iterator[None]:
+    """Limit the memory this block may add to ``megabytes`` (0: no limit; pool workers only)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on POSIX
+        resource = None  # type: ignore[assignment]
+    used = _mapped_bytes() if megabytes > 0 and _IN_WORKER and resource is not None else None
+    if used is None or resource is None:
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = used + megabytes * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))

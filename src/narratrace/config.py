@@ -97,6 +97,7 @@ class Settings:
     max_file_bytes: int = 50 * 1024 * 1024
     max_article_chars: int = 1_000_000
     max_item_seconds: int = 120  # cleaning + analysis of one item; over it, the item is rejected
+    max_item_memory_mb: int = 4096  # memory one item may add to a pool worker; over it, rejected
     request_threads: int = 4
     max_analysis_seconds: int = 300  # [serve]: a POST /api/analyze stops reading items after this
     encoder: str | None = None  # [encoder] spec; None: each user's default (the shipped USE)
@@ -194,10 +195,12 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
             if not isinstance(names, list) or not all(isinstance(x, str) for x in names):
                 raise ConfigError(f"[pipeline] {key} must be a list of stage names, not {names!r}")
             kwargs[key] = tuple(names)
-    bad = set(limits) - {"max_file_bytes", "max_article_chars", "max_item_seconds"}
+    bad = set(limits) - {"max_file_bytes", "max_article_chars", "max_item_seconds", "max_item_memory_mb"}
     if bad:
         raise ConfigError(f"unknown key(s) in [limits]: {sorted(bad)}; "
-                          "known: max_article_chars, max_file_bytes, max_item_seconds")
+                          "known: max_article_chars, max_file_bytes, max_item_memory_mb, max_item_seconds")
+    if "max_item_memory_mb" in limits:
+        kwargs["max_item_memory_mb"] = _int("limits", "max_item_memory_mb", limits["max_item_memory_mb"], 0, 1_048_576)
     if "max_item_seconds" in limits:
         kwargs["max_item_seconds"] = _int("limits", "max_item_seconds", limits["max_item_seconds"], 0, 86_400)
     for key in ("max_file_bytes", "max_article_chars"):

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import registry
-from .budget import OverBudget, time_budget
+from .budget import OverBudget, memory_budget, time_budget
 from .config import ConfigError, Settings
 from .embed.memo import article_scope
 from .executors import DaskExecutor, Executor, InlineExecutor, PoolExecutor
@@ -124,6 +124,8 @@ def prepare_item(settings: Settings, item: RawItem) -> tuple[Article | Rejection
                 clock = time.perf_counter()
                 try:
                     prepared[name] = stage.prepare(result)
+                except MemoryError:
+                    raise  # the item's memory budget: _work rejects the item
                 except Exception:
                     continue
                 finally:
@@ -149,6 +151,8 @@ def _analyse_unbounded(stages: _Stages, settings: Settings, item: RawItem) -> tu
     clock = time.perf_counter()
     try:
         result = stages.cleaner(item)
+    except MemoryError:
+        raise
     except Exception as exc:  # a cleaner bug must not end the run
         where = item.source.label()
         return (Rejection(item.source, "stage_error", f"{where}: cleaner {stages.cleaner.name} failed: {exc!r}"),
@@ -161,6 +165,8 @@ def _analyse_unbounded(stages: _Stages, settings: Settings, item: RawItem) -> tu
         clock = now
         try:
             result = stage(result)
+        except MemoryError:
+            raise
         except Exception as exc:
             where = item.source.label()
             timings.append((name, time.perf_counter() - clock))
@@ -175,7 +181,13 @@ def _work(settings: Settings, added: Mapping[str, Mapping[str, str]],
     """The worker function: this session's registrations replayed, then the item processed."""
     if added:
         registry.restore(added)
-    return prepare_item(settings, item)
+    try:
+        with memory_budget(settings.max_item_memory_mb):
+            return prepare_item(settings, item)
+    except MemoryError:
+        where = item.source.label()
+        return (Rejection(item.source, "over_memory", f"{where}: needed more than the {settings.max_item_memory_mb} MB "
+                          "budget for one item; raise [limits] max_item_memory_mb if such articles are real"), (), {})
 
 
 def warm_up(settings: Settings, added: Mapping[str, Mapping[str, str]] | None = None) -> None:

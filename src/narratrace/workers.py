@@ -52,6 +52,9 @@ def die_with_parent(parent: int) -> None:
 
 
 def worker_initializer(initializer: Callable[..., None] | None, parent: int, *initargs: Any) -> None:
+    from .budget import mark_worker
+
     die_with_parent(parent)
+    mark_worker()
     if initializer:
         initializer(*initargs)
