@@ -6,9 +6,8 @@ dateparser) that cannot be told to give up, and a worker that loops on one hosti
 article would stall the whole run (the pool waits for results in order). ``SIGALRM``
 interrupts the Python code of the stage at the deadline; C code that never returns to
 Python cannot be interrupted this way, which is why hostile markup is also made linear
-before parsing (``clean/budget.py``). The timer only works in a process's main thread
-(pool workers and a one-process ``analyze``); elsewhere (the server's analysis thread)
-the budget is not enforced and the size limits bound the work.
+before parsing (``clean/budget.py``). Off the main thread (the server's analysis thread) a
+timer thread raises the same exception asynchronously in the item's thread.
 """
 
 from __future__ import annotations
@@ -31,9 +30,18 @@ def enforceable() -> bool:
 
 @contextmanager
 def time_budget(seconds: float) -> Iterator[None]:
-    """Raise ``OverBudget`` in this block after ``seconds`` (0: no limit)."""
-    if seconds <= 0 or not enforceable():
+    """Raise ``OverBudget`` in this block after ``seconds`` (0: no limit).
+
+    On the main thread by ``SIGALRM``; on another thread (the server's analysis thread) by a
+    timer thread that raises ``OverBudget`` asynchronously in this thread
+    (``PyThreadState_SetAsyncExc``), which, like the signal, interrupts Python code only.
+    """
+    if seconds <= 0:
         yield
+        return
+    if not enforceable():
+        with _thread_budget(seconds):
+            yield
         return
 
     def on_alarm(_signum: int, _frame: FrameType | None) -> None:
@@ -46,6 +54,42 @@ def time_budget(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+class _ThreadOverBudget(OverBudget):
+    """``OverBudget`` raised into a thread: created without arguments by the interpreter."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(args or ("over the time budget for one item",)))
+
+
+@contextmanager
+def _thread_budget(seconds: float) -> Iterator[None]:
+    import ctypes
+
+    target = threading.get_ident()
+    lock = threading.Lock()
+    state = {"inside": True, "fired": False}
+
+    def fire() -> None:
+        with lock:
+            if state["inside"]:
+                state["fired"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), ctypes.py_object(_ThreadOverBudget))
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    except _ThreadOverBudget:
+        raise OverBudget(f"over the {seconds:g} s budget for one item") from None
+    finally:
+        with lock:
+            state["inside"] = False
+            if state["fired"]:  # fired just as the block ended: drop the exception not yet delivered
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), None)
+        timer.cancel()
 
 
 # -- memory -------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ def test_an_item_over_its_memory_budget_is_rejected_and_the_run_goes_on(tmp_path
                                 encoding="utf-8")
     (docs / "b.txt").write_text("Hungry\n\nThis article says HUNGRY and asks for gigabytes.\n", encoding="utf-8")
     (docs / "c.txt").write_text("School choir\n\nThe school choir sang at the spring festival.\n", encoding="utf-8")
-    registry.STAGES.register("test-hungry.v1", "tests.integration.hungry_stage:HungryStage")
+    registry.STAGES.register("test-hungry.v1", "tests.integration.hostile_stages:HungryStage")
     try:
         settings = Settings(analysers=("language.v1", "test-hungry.v1"), corpus=(), max_item_memory_mb=512)
         db = str(tmp_path / "m.db")

@@ -83,3 +83,24 @@ def test_a_client_that_goes_away_cancels_its_analysis(tmp_path: Path) -> None:
         assert store.articles.count() == count  # nothing more is analysed
     finally:
         server.should_exit = True
+
+
+def test_the_item_time_budget_holds_on_the_server_thread(tmp_path: Path) -> None:
+    from narratrace import registry
+
+    registry.STAGES.register("test-slow.v1", "tests.integration.hostile_stages:SlowStage")
+    try:
+        settings = Settings(token="s3cret", analysers=("language.v1", "test-slow.v1"), corpus=(), max_item_seconds=1)
+        client = TestClient(create_app(str(tmp_path / "c.db"), settings))
+        batch = (json.dumps({"id": "slow", "text": "This one is SLOW on purpose, says the test."}) + "\n"
+                 + json.dumps({"id": "quick", "text": "An ordinary note about the harbour bridge."}) + "\n")
+        started = time.monotonic()
+        ndjson = AUTH | {"content-type": "application/x-ndjson"}
+        res = client.post("/api/analyze", content=batch.encode(), headers=ndjson)
+        assert time.monotonic() - started < 20  # the slow item would take 60 s
+    finally:
+        registry.STAGES.unregister("test-slow.v1")
+    assert res.status_code == 200, res.text[:300]
+    body = res.json()
+    assert [a["external_id"] for a in body["articles"]] == ["quick"]
+    assert [r["reason"] for r in body["rejected"]] == ["over_budget"]
