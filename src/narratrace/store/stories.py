@@ -23,6 +23,10 @@ from .base import Db, chunks
 A, S = schema.articles, schema.stories
 STORY_ARTICLE_CAP = 500
 _DATE_ORDER = (A.c.published.is_(None), A.c.published, A.c.seq)  # earliest first, undated last
+# What analysts read a story in: by day, and on one day the sources before their copies and
+# translations (a copy's time stamp is often earlier than its source's), then by time.
+_READING_ORDER = (A.c.published.is_(None), func.substr(A.c.published, 1, 10), A.c.duplicate_of.is_not(None),
+                  A.c.published, A.c.seq)
 
 
 @dataclass(frozen=True)
@@ -81,21 +85,22 @@ class Stories:
                 conn.execute(insert(S), values)
 
     def members(self, story_ids: Sequence[str]) -> dict[str, list[Member]]:
-        """The articles of these stories, earliest first (undated last, then arrival)."""
+        """The articles of these stories, by day, sources before their copies on a day (undated last)."""
         out: dict[str, list[Member]] = collections.defaultdict(list)
         with self._db.connect() as conn:
             for chunk in chunks(story_ids):
                 query = (select(A.c.id, A.c.story_id, A.c.lang, A.c.outlet, A.c.published, A.c.title,
                                 A.c.duplicate_of, A.c.seq)
-                         .where(A.c.story_id.in_(chunk)).order_by(*_DATE_ORDER))
+                         .where(A.c.story_id.in_(chunk)).order_by(*_READING_ORDER))
                 for row in conn.execute(query):
                     out[row.story_id].append(Member(*row))
         return out
 
     def article_ids(self, story_id: str) -> list[str]:
-        """Ids of a story's articles, earliest first (undated last, then arrival order)."""
+        """Ids of a story's articles, by day, sources before their copies on a day (undated last)."""
         with self._db.connect() as conn:
-            return list(conn.execute(select(A.c.id).where(A.c.story_id == story_id).order_by(*_DATE_ORDER)).scalars())
+            query = select(A.c.id).where(A.c.story_id == story_id).order_by(*_READING_ORDER)
+            return list(conn.execute(query).scalars())
 
     def placed(self) -> list[Placed]:
         """Every article that has a story, in date order (to rebuild the clusterer's state)."""
@@ -176,9 +181,9 @@ class Stories:
         return dict(row._mapping) if row is not None else None
 
     def records(self, story_id: str, limit: int = STORY_ARTICLE_CAP) -> builtins.list[dict[str, Any]]:
-        """The stored records of a story's first ``limit`` articles, earliest first."""
+        """The stored records of a story's first ``limit`` articles, by day, sources first on a day."""
         with self._db.connect() as conn:
             recs = conn.execute(
-                select(A.c.record).where(A.c.story_id == story_id).order_by(*_DATE_ORDER).limit(limit)
+                select(A.c.record).where(A.c.story_id == story_id).order_by(*_READING_ORDER).limit(limit)
             ).scalars()
             return [dict(r) for r in recs]

@@ -11,7 +11,7 @@ import collections
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..store import Store, StorySummary
+from ..store import Member, Store, StorySummary
 from .cluster import StoryClusterer, representative
 
 
@@ -27,13 +27,25 @@ def write_stories(store: Store, clusterer: StoryClusterer, story_ids: Iterable[s
         dates = sorted(a.published for a in arts if a.published)
         titled = {a.id: a.title for a in arts if a.title}
         rep = representative(clusterer, sid, set(titled))
-        title = titled.get(rep or "") or next(iter(titled.values()), None)
+        title = titled.get(original(arts, rep, titled) or "") or next(iter(titled.values()), None)
         langs = collections.Counter(a.lang or "und" for a in arts)
         outlets = collections.Counter(a.outlet for a in arts if a.outlet)
         rows.append(StorySummary(sid, len(arts), dates[0] if dates else None, dates[-1] if dates else None, title,
                                  dict(sorted(langs.items())), dict(sorted(outlets.items()))))
         extra[sid] = {"representative": rep, "copies": sum(1 for a in arts if a.duplicate_of)}
     store.stories.put(rows, extra, recomputed=ids)
+
+
+def original(arts: list[Member], rep: str | None, titled: dict[str, str]) -> str | None:
+    """Whose title names the story: the original the most members copy or translate (their
+    ``duplicate_of``), not a translation that happens to sit nearest the centroid; without
+    copies, the representative (or the original it copies)."""
+    order = {a.id: i for i, a in enumerate(arts)}
+    roots = collections.Counter(a.duplicate_of for a in arts if a.duplicate_of in titled)
+    if roots:
+        return max(roots, key=lambda r: (roots[r], -order.get(r or "", len(order))))
+    copied = next((a.duplicate_of for a in arts if a.id == rep), None)
+    return copied if copied in titled else rep
 
 
 @dataclass(frozen=True)
