@@ -156,6 +156,14 @@ def test_text_search_with_snippets(client: TestClient, corpus: dict[str, Article
     assert corpus["fr"].id in [h["id"] for h in accents["items"]]  # diacritics folded
     # FTS operators in the query are words, not syntax
     assert client.get("/api/search", params={"q": 'NEAR( " OR * -', "mode": "text"}).status_code == 200
+    # a total of the results, exact for words, on every page, and shown on the search page
+    import re
+
+    having = {a.id for a in corpus.values() if re.search(r"\bprovocation\b", f"{a.title} {a.body}", re.I)}
+    first = client.get("/api/search", params={"q": "provocation", "mode": "text", "limit": 1}).json()
+    assert first["total"] == len(having) >= 2 and first["total_exact"] is True and len(first["items"]) == 1
+    page = client.get("/search", params={"q": "provocation", "mode": "text"}).text
+    assert f"{len(having)} results" in page
 
 
 def test_any_word_fallback_pages_and_ignores_stop_words(client: TestClient, corpus: dict[str, Article]) -> None:

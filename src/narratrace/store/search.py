@@ -64,6 +64,22 @@ class FullText:
                     r["snippet"] = cut.get(r["seq"])
         return rows
 
+    def count(self, query: str, lang: str | None, cap: int) -> int:
+        """How many articles match (at most ``cap``: counting every match of a common word in a
+        large store costs more than a page of results)."""
+        params: dict[str, Any] = {"q": query, "lang": lang, "cap": cap}
+        lang_sql = " AND a.lang = :lang" if lang else ""
+        if self._db.dialect == "sqlite":
+            inner = ("SELECT 1 FROM articles_fts f JOIN articles a ON a.seq = f.rowid "
+                     f"WHERE articles_fts MATCH :q{lang_sql} LIMIT :cap")
+        elif self._db.dialect == "postgresql":
+            inner = ("SELECT 1 FROM articles a, to_tsquery('simple', :q) q "
+                     f"WHERE a.search_tsv @@ q{lang_sql} LIMIT :cap")
+        else:
+            return 0
+        with self._db.connect() as conn:
+            return int(conn.execute(text(f"SELECT count(*) FROM ({inner}) t"), params).scalar() or 0)
+
     def snippets(self, query: str, seqs: list[int]) -> dict[int, str]:
         """Highlighted snippets of the articles with these arrival numbers, for ``query``."""
         with self._db.connect() as conn:

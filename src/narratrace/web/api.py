@@ -228,7 +228,8 @@ async def search(
     hits = await w.search.search_async(q, mode, lang, limit, offset)
     if format != "json":
         return download(hits, format, [*ARTICLE_COLUMNS, "score"], "search")
-    return {"query": q, "mode": mode, "items": hits, "offset": offset}
+    total, exact = await run_in_threadpool(w.search.total, q, mode, lang, hits, offset, limit)
+    return {"query": q, "mode": mode, "items": hits, "offset": offset, "total": total, "total_exact": exact}
 
 
 @router.post(

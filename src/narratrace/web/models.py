@@ -183,6 +183,8 @@ class SearchResults(BaseModel):
     mode: str
     items: list[SearchHit]
     offset: int
+    total: int = 0  # results of the query (see total_exact)
+    total_exact: bool = True  # false: a lower bound (meaning-based results are not all counted)
 
 
 class AnalyzeResult(BaseModel):

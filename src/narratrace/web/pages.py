@@ -229,6 +229,7 @@ def search_page(
     offset: Annotated[int, Query(ge=0, le=1000)] = 0,
 ) -> HTMLResponse:
     hits = w.search.search(q, mode, lang, 20, offset) if q and q.strip() else []
+    total, exact = w.search.total(q, mode, lang, hits, offset, 20) if q and q.strip() else (0, True)
     params = {"q": q, "mode": mode, "lang": lang}
     return render(
         request,
@@ -237,6 +238,8 @@ def search_page(
         mode=mode,
         lang=lang or "",
         hits=hits,
+        total=total,
+        total_exact=exact,
         next_url=_url("/search", params | {"offset": offset + 20}) if len(hits) == 20 else None,
         export_csv=_url("/api/search", params | {"format": "csv", "limit": 200}) if q else None,
         export_jsonl=_url("/api/search", params | {"format": "jsonl", "limit": 200}) if q else None,

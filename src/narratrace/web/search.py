@@ -27,6 +27,7 @@ from .semantic import SemanticSearcher
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 16
 MAX_OFFSET = 1000
+TOTAL_CAP = 10_000  # matches counted for a total ("10,000 or more" beyond)
 CANDIDATES = 500
 _TERM = re.compile(r"\w+", re.UNICODE)
 _RRF_K = 60
@@ -128,6 +129,33 @@ class SearchIndex:
                 h["snippet"] = split_snippet(cut.get(h["_snip"][1]))
         for h in hits:
             h.pop("_snip", None)
+
+    def text_total(self, query: str, lang: str | None = None) -> tuple[int, bool]:
+        """(articles with all the words, or with any content word when none has all; exact?)."""
+        terms = fts_terms(query)
+        if not terms:
+            return 0, True
+        fts = self.store.search
+        n = fts.count(fts.engine_query(terms), lang, TOTAL_CAP)
+        if n == 0 and len(terms) >= 2:
+            n = fts.count(fts.engine_query(content_terms(terms, query), any_word=True), lang, TOTAL_CAP)
+        return n, n < TOTAL_CAP
+
+    def total(self, query: str, mode: str, lang: str | None, hits: list[dict[str, Any]], offset: int,
+              limit: int) -> tuple[int, bool]:
+        """How many results a query has, and whether that is exact.
+
+        Full text: counted (exact up to ``TOTAL_CAP``). Meaning: the neighbours above the
+        relevance floor among those searched, so a lower bound when a page is full. Both: at
+        least the larger of the two.
+        """
+        shown = offset + len(hits)
+        if mode == "semantic":
+            return shown, len(hits) < limit
+        n, exact = self.text_total(query, lang)
+        if mode == "text":
+            return max(n, shown), exact
+        return max(n, shown), exact and len(hits) < limit and all("semantic" not in h["via"] for h in hits)
 
     # -- semantic ------------------------------------------------------------------
     def semantic_search(
