@@ -56,7 +56,9 @@ def watch_command(sources: tuple[str, ...], db: str, config_path: str | None, ev
                   deadline: float) -> None:
     """Poll RSS/Atom feeds (http/https URLs) and folders; alert on tracked narratives.
 
-    State lives in the database: restarting neither repeats nor loses items or alerts.
+    Also alerts on growing stories and on each new article matching a saved search (saved
+    with POST /api/searches). State lives in the database: restarting neither repeats nor
+    loses items or alerts.
     Alerts go to standard output (unless --quiet), a JSONL file and/or a webhook.
     With --once, the exit code is 1 if items were rejected, a source failed or an alert
     could not be delivered (it is retried on the next poll), else 0.

@@ -302,3 +302,17 @@ narrative_versions = Table(
     Column("hash", String(64), nullable=False),
     Column("matched_at", String(32), nullable=False),
 )
+
+# Saved searches (the dashboard and the API save them; watch/searches.py raises an alert for
+# each new article that matches one): ``last_seq`` is the newest arrival number already checked.
+saved_searches = Table(
+    "saved_searches",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("query", String(500), nullable=False),
+    Column("mode", String(16), nullable=False),
+    Column("lang", String(16)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seq", Integer, nullable=False),
+)

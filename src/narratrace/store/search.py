@@ -80,6 +80,21 @@ class FullText:
         with self._db.connect() as conn:
             return int(conn.execute(text(f"SELECT count(*) FROM ({inner}) t"), params).scalar() or 0)
 
+    def matches_after(self, query: str, lang: str | None, after_seq: int, cap: int) -> list[tuple[str, int]]:
+        """(id, arrival number) of the articles stored after ``after_seq`` that match, oldest first."""
+        params: dict[str, Any] = {"q": query, "lang": lang, "after": after_seq, "cap": cap}
+        lang_sql = " AND a.lang = :lang" if lang else ""
+        if self._db.dialect == "sqlite":
+            sql = ("SELECT a.id, a.seq FROM articles_fts f JOIN articles a ON a.seq = f.rowid "
+                   f"WHERE articles_fts MATCH :q AND f.rowid > :after{lang_sql} ORDER BY a.seq LIMIT :cap")
+        elif self._db.dialect == "postgresql":
+            sql = ("SELECT a.id, a.seq FROM articles a, to_tsquery('simple', :q) q "
+                   f"WHERE a.search_tsv @@ q AND a.seq > :after{lang_sql} ORDER BY a.seq LIMIT :cap")
+        else:
+            return []
+        with self._db.connect() as conn:
+            return [(str(aid), int(seq)) for aid, seq in conn.execute(text(sql), params)]
+
     def snippets(self, query: str, seqs: list[int]) -> dict[int, str]:
         """Highlighted snippets of the articles with these arrival numbers, for ``query``."""
         with self._db.connect() as conn:

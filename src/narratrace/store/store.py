@@ -38,6 +38,7 @@ from .network import RelayEdges
 from .outlets import Outlets
 from .runs import Runs
 from .search import FullText
+from .searches import SavedSearches
 from .stories import Stories
 from .techniques import Techniques
 from .vectors import Sketches, Vectors
@@ -104,6 +105,7 @@ class Store:
         self.techniques = Techniques(db)
         self.relays = RelayEdges(db)  # the outlet network's article-level relay edges
         self.outlets = Outlets(db)  # outlets by any spelling, with their page's figures
+        self.searches = SavedSearches(db)  # an analyst's standing queries (alerts on new matches)
 
     @property
     def dialect(self) -> str:

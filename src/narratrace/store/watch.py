@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from . import schema
@@ -61,3 +61,13 @@ class Watch:
     def delivered(self, alert_id: int) -> None:
         with self._db.begin() as conn:
             conn.execute(update(AL).where(AL.c.id == alert_id).values(delivered_at=now()))
+
+    def alerts(self, key_prefix: str, limit: int = 20) -> tuple[int, list[dict[str, Any]]]:
+        """(how many, the newest ``limit`` payloads) of the alerts whose key starts with ``key_prefix``
+        (``search:<id>:`` for one saved search's new matches)."""
+        like = key_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where = AL.c.key.like(like, escape="\\")
+        with self._db.connect() as conn:
+            total = int(conn.execute(select(func.count()).select_from(AL).where(where)).scalar() or 0)
+            rows = conn.execute(select(AL.c.payload).where(where).order_by(AL.c.id.desc()).limit(limit)).scalars()
+            return total, [dict(p) for p in rows]

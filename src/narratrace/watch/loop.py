@@ -27,6 +27,7 @@ from ..records import RawCopy, RawItem, Rejection, SourceRef
 from ..store import Store
 from .alerts import Sink, deliver_pending, raise_alert
 from .net import FetchError, NetPolicy, fetch_page
+from .searches import check_saved_searches
 
 MAX_SOURCE_KEY = 1000
 
@@ -213,6 +214,10 @@ def poll_once(
         except Exception as exc:  # one source's failure (a store error on its items) must not stop the others
             report.errors.append(f"{source}: {type(exc).__name__}: {exc}"[:500])
     report.alerts_raised += _story_alerts(store, opts)
+    try:
+        report.alerts_raised += check_saved_searches(store, settings.encoder)
+    except Exception as exc:  # a saved search must not stop the delivery of the other alerts
+        report.errors.append(f"saved searches: {type(exc).__name__}: {exc}"[:500])
     delivered, errors = deliver_pending(store, sinks)
     report.alerts_delivered = delivered
     report.errors.extend(errors)

@@ -31,6 +31,9 @@ from .models import (
     NarrativeDetail,
     NarrativePage,
     Problem,
+    SavedSearch,
+    SavedSearchList,
+    SaveSearch,
     SearchResults,
     StoryDetail,
     StoryPage,
@@ -163,6 +166,45 @@ def story(w: Web, story_id: Ident) -> Any:
     if found is None:
         raise not_found("story", story_id)
     return found
+
+
+@router.get("/searches", response_model=SavedSearchList)
+def saved_searches(w: Web) -> Any:
+    """The saved searches (standing queries: `watch` alerts on each new matching article)."""
+    return {"items": w.store.searches.list()}
+
+
+@router.post(
+    "/searches",
+    response_model=SavedSearch,
+    status_code=201,
+    dependencies=[Depends(require_token)],
+    responses={401: PROBLEMS[400] | {"description": "Missing or wrong token"},
+               403: PROBLEMS[400] | {"description": "Writes disabled: no token configured"}},
+)
+async def save_search(request: Request, body: SaveSearch) -> Any:
+    """Save a search (or rename it: the same query, mode and language is one saved search).
+
+    Needs ``Authorization: Bearer <token>``. Alerts start with the articles stored after it.
+    """
+    w = await web(request)
+    return await run_in_threadpool(w.store.searches.save, body.name, body.q, body.mode, body.lang)
+
+
+@router.delete(
+    "/searches/{search_id}",
+    status_code=204,
+    dependencies=[Depends(require_token)],
+    responses={401: PROBLEMS[400] | {"description": "Missing or wrong token"},
+               403: PROBLEMS[400] | {"description": "Writes disabled: no token configured"},
+               404: PROBLEMS[404]},
+)
+async def delete_search(request: Request, search_id: Ident) -> Response:
+    """Forget a saved search (its alerts already raised stay in the alert log)."""
+    w = await web(request)
+    if not await run_in_threadpool(w.store.searches.delete, search_id):
+        raise not_found("saved search", search_id)
+    return Response(status_code=204)
 
 
 @router.get("/narratives", response_model=NarrativePage, responses=EXPORTS)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Problem(BaseModel):
@@ -185,6 +185,29 @@ class SearchResults(BaseModel):
     offset: int
     total: int = 0  # results of the query (see total_exact)
     total_exact: bool = True  # false: a lower bound (meaning-based results are not all counted)
+
+
+class SaveSearch(BaseModel):
+    """A search to keep: what the search page sends."""
+
+    name: str = Field(min_length=1, max_length=200)
+    q: str = Field(min_length=1, max_length=500)
+    mode: Literal["hybrid", "text", "semantic"] = "hybrid"
+    lang: str | None = Field(default=None, max_length=16, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})?$")
+
+
+class SavedSearch(BaseModel):
+    id: str
+    name: str
+    query: str
+    mode: str
+    lang: str | None = None
+    created_at: str | None = None
+    last_seq: int
+
+
+class SavedSearchList(BaseModel):
+    items: list[SavedSearch]
 
 
 class AnalyzeResult(BaseModel):

@@ -231,6 +231,11 @@ def search_page(
     hits = w.search.search(q, mode, lang, 20, offset) if q and q.strip() else []
     total, exact = w.search.total(q, mode, lang, hits, offset, 20) if q and q.strip() else (0, True)
     params = {"q": q, "mode": mode, "lang": lang}
+    saved = []
+    for s in w.store.searches.list():
+        count, recent = w.store.watch.alerts(f"search:{s['id']}:", 5)
+        saved.append(s | {"url": _url("/search", {"q": s["query"], "mode": s["mode"], "lang": s["lang"]}),
+                          "new": count, "recent": recent})
     return render(
         request,
         "search.html",
@@ -240,6 +245,7 @@ def search_page(
         hits=hits,
         total=total,
         total_exact=exact,
+        saved=saved,
         next_url=_url("/search", params | {"offset": offset + 20}) if len(hits) == 20 else None,
         export_csv=_url("/api/search", params | {"format": "csv", "limit": 200}) if q else None,
         export_jsonl=_url("/api/search", params | {"format": "jsonl", "limit": 200}) if q else None,

@@ -22,35 +22,14 @@ from anyio import to_thread
 
 from ..embed import DEFAULT_ENCODER, Encoder, vector_key
 from ..store import END, HIT, Store
+from ..text.query import MAX_QUERY_CHARS, MIN_SEMANTIC_COS, content_terms, fts_terms
 from .semantic import SemanticSearcher
 
-MAX_QUERY_CHARS = 500
-MAX_TERMS = 16
 MAX_OFFSET = 1000
 TOTAL_CAP = 10_000  # matches counted for a total ("10,000 or more" beyond)
 CANDIDATES = 500
-_TERM = re.compile(r"\w+", re.UNICODE)
 _RRF_K = 60
-# Cosine floor of a semantic hit (query vector against the article vector, USE multilingual):
-# on the example corpus nonsense and off-topic queries ("xqzvbn plorft", "recette de cuisine",
-# "weather tomorrow") reach at most 0.104, on-topic ones 0.14 ("OPCW report") to 0.38.
-MIN_SEMANTIC_COS = 0.12
 log = logging.getLogger(__name__)
-
-
-def fts_terms(query: str) -> list[str]:
-    """The words of a query, for a MATCH expression that cannot carry operators."""
-    return _TERM.findall(query[:MAX_QUERY_CHARS])[:MAX_TERMS]
-
-
-def content_terms(terms: list[str], query: str) -> list[str]:
-    """The query's words without the stop words of its language (all of them if none is left)."""
-    from ..text.language import detect_language, stop_words
-
-    lang, _ = detect_language(query[:MAX_QUERY_CHARS])
-    stops = stop_words(lang) if lang else frozenset()
-    kept = [t for t in terms if t.lower() not in stops]
-    return kept or terms
 
 
 def split_snippet(snippet: str | None) -> list[dict[str, Any]]:
