@@ -66,6 +66,7 @@ class Rejection:
 class Comment:
     author: str | None
     text: str
+    date: str | None = None  # when it was posted, ISO 8601 (date, or date and time), when the page says
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ bars and "Read more" links survive extraction.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from dataclasses import dataclass, field
 from importlib import resources
@@ -21,6 +22,7 @@ import yaml
 from lxml import html as lxml_html  # type: ignore[import-untyped]
 
 from ..records import Comment
+from .comments import comment_date
 from .markup import block_text, is_fragment, prune
 
 MAX_TREE = 200_000  # elements; a hostile page with millions of nodes is cut, not parsed forever
@@ -55,6 +57,40 @@ def _owner(node: Any, comments: set[Any]) -> Any:
     return None
 
 
+_DATE_PATHS = (
+    ".//time/@datetime",
+    ".//*[@itemprop='dateCreated' or @itemprop='datePublished' or @itemprop='commentTime']/@content",
+    ".//*[@itemprop='dateCreated' or @itemprop='datePublished']/@datetime",
+    ".//*[@data-timestamp]/@data-timestamp",
+    ".//*[contains(@class, 'time-ago') or contains(@class, 'post-date')]/@title",
+    ".//time",
+    ".//*[contains(@class, 'comment-date') or contains(@class, 'comment-metadata')"
+    " or contains(@class, 'wpd-comment-date') or contains(@class, 'relative-date') or contains(@class, 'post-date')]",
+)
+
+
+def _date_of(node: Any, layout: dict[str, Any], members: set[Any]) -> str | None:
+    """The comment's own date: the layout's ``date`` XPath, else common markup (``<time datetime>``,
+    schema.org ``dateCreated``, a date-classed element), not a reply's."""
+    paths = layout.get("date") or _DATE_PATHS
+    for path in [paths] if isinstance(paths, str) else paths:
+        for found in node.xpath(path):
+            owner = found.getparent() if isinstance(found, str) and hasattr(found, "getparent") else found
+            if owner is not None and hasattr(owner, "iterancestors") and _owner(owner, members) is not node:
+                continue
+            text = str(found) if isinstance(found, str) else " ".join(found.text_content().split())
+            if text.isdigit() and len(text) >= 10:  # a Unix time stamp (seconds or milliseconds)
+                try:
+                    stamp = int(text[:10])
+                    return dt.datetime.fromtimestamp(stamp, dt.UTC).replace(tzinfo=None).isoformat(timespec="minutes")
+                except (ValueError, OverflowError, OSError):
+                    continue
+            date = comment_date(text)
+            if date:
+                return date
+    return None
+
+
 def authored_comments(page: str) -> list[Comment]:
     """Comments with authors from the page's comment markup (replies in document order)."""
     try:
@@ -76,7 +112,7 @@ def authored_comments(page: str) -> list[Comment]:
             text = _text_of(texts[:1])
             author = _text_of(authors[:1]).split("\n")[0][:120] or None
             if text:
-                comments.append(Comment(author=author, text=text))
+                comments.append(Comment(author=author, text=text, date=_date_of(node, layout, members)))
         if comments:
             return comments
     return []
