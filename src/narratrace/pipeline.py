@@ -11,6 +11,7 @@ twice.
 from __future__ import annotations
 
 import collections
+import dataclasses
 import functools
 import inspect
 import itertools
@@ -24,6 +25,8 @@ from typing import Any
 
 from . import registry
 from .budget import OverBudget, memory_budget, time_budget
+from .clean.templates import MIN_ARTICLES as TEMPLATE_MIN_ARTICLES
+from .clean.templates import body_hashes, template_key
 from .config import ConfigError, Settings
 from .embed.memo import article_scope
 from .executors import DaskExecutor, Executor, InlineExecutor, PoolExecutor
@@ -312,6 +315,31 @@ def run_items(
     return summary
 
 
+class _Templates:
+    """Outlet templates for one run (clean/templates.py): each item leaves with the template lines
+    of its outlet known so far; each stored article counts its lines for its outlet."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.cache: dict[str, frozenset[str]] = {}
+
+    def attach(self, item: RawItem) -> RawItem:
+        key = template_key(item.outlet, item.source.url)
+        if key is None:
+            return item
+        if key not in self.cache:
+            self.cache[key] = self.store.outlets.template_lines(key, TEMPLATE_MIN_ARTICLES)
+        lines = self.cache[key]
+        return dataclasses.replace(item, template_lines=lines) if lines else item
+
+    def learn(self, article: Article) -> None:
+        key = template_key(article.outlet, article.source.url)
+        if key is None:
+            return
+        self.store.outlets.learn_lines(key, body_hashes(article.body))
+        self.cache.pop(key, None)
+
+
 def _until(items: Iterable[RawItem | Rejection | Skipped], cancel: threading.Event) -> Iterator[
         RawItem | Rejection | Skipped]:
     for item in items:
@@ -373,8 +401,9 @@ def analyze_items(
                 outcomes[seq] = ItemOutcome(item.source, ALREADY_STORED, article_id=found)
                 continue
             in_flight.append((seq, h))
-            yield item
+            yield templates.attach(item)
 
+    templates = _Templates(store)
     todo: Iterator[RawItem] = fresh()
     if jobs is None and scheduler is None:
         # A pool pays for loading every model in every worker: not worth it for one item
@@ -406,6 +435,7 @@ def analyze_items(
                 summary.stage("store").add(time.perf_counter() - clock)
                 seen[h] = result.id if stored else store.articles.has_content(result.content_hash)
                 if stored:
+                    templates.learn(result)
                     summary.accepted += 1
                     summary.article_ids.append(result.id)
                     summary.languages[result.lang or "unknown"] += 1

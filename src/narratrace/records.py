@@ -51,6 +51,8 @@ class RawItem:
     encoding: str | None = None
     authors: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()  # what the reader noticed (fields it ignored): kept on the article
+    # hashes of its outlet's template lines (clean/templates.py), set by the pipeline, not the reader
+    template_lines: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,11 @@ import dataclasses
 import re
 
 from ..identity import article_id, content_hash
-from ..records import Article, RawItem, Rejection
+from ..records import Article, RawItem, Rejection, Removed
 from .budget import MAX_DEPTH, nesting_depth, strip_long_tags
 from .html import extract_html
 from .rules import load_rules
+from .templates import drop_template_lines
 from .text import TextCleaner, normalise
 
 _SENTENCE = re.compile(r"^(.{20,200}?[.!?])(?:\s|$)", re.DOTALL)
@@ -85,7 +86,10 @@ class RuleCleaner:
             comments = []
             title = normalise(title or "").strip() or None
         body = cleaned.body if cleaned else ""
-        removed = cleaned.removed if cleaned else []
+        removed = list(cleaned.removed) if cleaned else []
+        if item.template_lines and body:  # the outlet's own furniture, learnt from its earlier articles
+            body, dropped = drop_template_lines(body, item.template_lines)
+            removed += [Removed("outlet_template", line) for line in dropped]
         if cleaned:
             authors = authors + [a for a in cleaned.authors if a not in authors]
             outlet = outlet or (cleaned.outlets[0] if cleaned.outlets else None)

@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from . import schema
-from .base import Db
+from .base import Db, chunks
 from .techniques import Techniques
 
-A = schema.articles
+A, OL = schema.articles, schema.outlet_lines
 _APOSTROPHES = ("\u2019", "\u02bc", "\u2018", "`")
 
 
@@ -31,6 +32,32 @@ def fold_name(name: str) -> str:
 class Outlets:
     def __init__(self, db: Db) -> None:
         self._db = db
+
+    # -- outlet templates (clean/templates.py) -------------------------------------------
+    def template_lines(self, key: str, min_articles: int) -> frozenset[str]:
+        """Hashes of the body lines found in at least ``min_articles`` of this outlet's articles."""
+        with self._db.connect() as conn:
+            return frozenset(conn.execute(
+                select(OL.c.line).where(OL.c.key == key, OL.c.articles >= min_articles)).scalars())
+
+    def learn_lines(self, key: str, hashes: set[str]) -> None:
+        """One more article of outlet ``key`` had these lines (best effort under concurrent writers)."""
+        if not hashes:
+            return
+        try:
+            with self._db.begin() as conn:
+                known: set[str] = set()
+                for chunk in chunks(sorted(hashes)):
+                    known.update(conn.execute(
+                        select(OL.c.line).where(OL.c.key == key, OL.c.line.in_(chunk))).scalars())
+                    if known:
+                        conn.execute(update(OL).where(OL.c.key == key, OL.c.line.in_([h for h in chunk if h in known]))
+                                     .values(articles=OL.c.articles + 1))
+                fresh = [{"key": key, "line": h, "articles": 1} for h in sorted(hashes - known)]
+                if fresh:
+                    conn.execute(insert(OL), fresh)
+        except IntegrityError:  # another process learnt the same new line: this article's count is lost
+            pass
 
     def resolve(self, name: str) -> str | None:
         """The stored spelling of an outlet named ``name`` with any apostrophe and any case."""

@@ -316,3 +316,13 @@ saved_searches = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_seq", Integer, nullable=False),
 )
+
+# Outlet templates (clean/templates.py): per outlet key (URL host or outlet name), how many of its
+# articles had each body line (a hash of the normalised line, never the text).
+outlet_lines = Table(
+    "outlet_lines",
+    metadata,
+    Column("key", String(256), primary_key=True),
+    Column("line", String(16), primary_key=True),
+    Column("articles", Integer, nullable=False),
+)
