@@ -134,10 +134,12 @@ def show_command(narrative_id: str, catalog: str | None, config_path: str | None
         click.echo(f"claims [{lang}]:")
         for c in n.claims[lang]:
             click.echo(f"  - {c}")
-    if n.keywords:
-        click.echo("keywords: " + "; ".join(n.all_keywords()))
+    for lang in sorted(n.keywords):  # one line per language: eleven languages on one line is unreadable
+        click.echo(f"keywords [{lang}]: " + "; ".join(n.keywords[lang]))
     if n.entities:
         click.echo("entities: " + "; ".join(n.entities))
+    if n.parent:
+        click.echo(f"parent: {n.parent}")
     for label, values in (("debunks", n.debunks), ("sources", n.sources)):
         for v in values:
             click.echo(f"{label}: {v}")
