@@ -36,3 +36,26 @@ class SlowStage:
             while time.monotonic() < end:
                 time.sleep(0.01)
         return article
+
+
+class KillOnceStage:
+    """Kills its worker process the first time it sees KILLME (a marker file remembers it):
+    a worker lost in the middle of a run (issue 18: a killed worker's shard is redone, not lost
+    or doubled)."""
+
+    name = "test-kill-once.v1"
+    role = "analyser"
+    requires = ("body",)
+    assigns = ()
+
+    def __init__(self, marker: str = "") -> None:
+        self.marker = marker
+
+    def __call__(self, article: Article) -> Article:
+        import os
+
+        if "KILLME" in article.body and self.marker and not os.path.exists(self.marker):
+            with open(self.marker, "w", encoding="utf-8") as fh:
+                fh.write(str(os.getpid()))
+            os._exit(1)
+        return article

@@ -64,3 +64,29 @@ def test_cluster_gives_the_records_of_the_inline_executor(cluster: str, target: 
         assert set(client.run(blas_env).values()) == {"1"}
     finally:
         client.close()
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_run_loses_and_doubles_nothing(cluster: str, tmp_path: Path) -> None:
+    """The batch of a worker that dies is run again elsewhere; every item is stored exactly once."""
+    from narratrace import registry
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for k in range(24):
+        word = "KILLME" if k == 7 else "steady"
+        (docs / f"a{k:02d}.txt").write_text(f"Item {k}\n\nA short {word} note number {k} about the harbour, "
+                                            f"the council and the bridge repairs of week {k}.\n", encoding="utf-8")
+    marker = tmp_path / "killed.pid"
+    registry.STAGES.register("test-kill-once.v1", "tests.integration.hostile_stages:KillOnceStage")
+    try:
+        settings = Settings(analysers=("language.v1", "test-kill-once.v1"), corpus=(),
+                            stage_options={"test-kill-once.v1": {"marker": str(marker)}})
+        db = str(tmp_path / "killed.db")
+        summary = analyze([str(docs)], db, settings, scheduler=cluster)
+    finally:
+        registry.STAGES.unregister("test-kill-once.v1")
+    assert marker.exists()  # a worker did die in the middle of the run
+    assert summary.accepted == 24 and not summary.rejected
+    titles = sorted(a.title or "" for a in open_store(db).articles.iter())
+    assert titles == sorted(f"Item {k}" for k in range(24))  # none lost, none twice
