@@ -97,9 +97,10 @@ def _thread_budget(seconds: float) -> Iterator[None]:
 # library) can take a worker past the machine's memory before any time budget fires. In a pool
 # worker, ``RLIMIT_AS`` is set to what the process already maps plus the item's budget for the
 # time of one item: an allocation beyond it raises ``MemoryError`` in that item only, which is
-# rejected as ``over_memory``, and the worker goes on. Only pool workers (one item at a time,
-# no other work in the process) are limited; in a one-process run or the server the size
-# limits bound the work, as for the time budget off the main thread.
+# rejected as ``over_memory``, and the worker goes on. Pool workers and a one-process run's
+# main thread (one item at a time; the store is written between items, outside the limit) are
+# limited; the server's analysis thread is not (its request threads share the process), there
+# the size limits bound the work.
 _IN_WORKER = False
 
 
@@ -119,12 +120,14 @@ def _mapped_bytes() -> int | None:
 
 @contextmanager
 def memory_budget(megabytes: int) -> Iterator[None]:
-    """Limit the memory this block may add to ``megabytes`` (0: no limit; pool workers only)."""
+    """Limit the memory this block may add to ``megabytes`` (0: no limit; pool workers and a
+    process's main thread only)."""
     try:
         import resource
     except ImportError:  # pragma: no cover - not on POSIX
         resource = None  # type: ignore[assignment]
-    used = _mapped_bytes() if megabytes > 0 and _IN_WORKER and resource is not None else None
+    limited = _IN_WORKER or threading.current_thread() is threading.main_thread()
+    used = _mapped_bytes() if megabytes > 0 and limited and resource is not None else None
     if used is None or resource is None:
         yield
         return

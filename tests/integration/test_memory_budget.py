@@ -15,7 +15,8 @@ from narratrace.store import open_store
 pytestmark = pytest.mark.slow
 
 
-def test_an_item_over_its_memory_budget_is_rejected_and_the_run_goes_on(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [2, 1])  # pool workers, and a one-process run
+def test_an_item_over_its_memory_budget_is_rejected_and_the_run_goes_on(tmp_path: Path, jobs: int) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "a.txt").write_text("Harbour bridge\n\nThe council voted to repair the old harbour bridge.\n",
@@ -26,7 +27,7 @@ def test_an_item_over_its_memory_budget_is_rejected_and_the_run_goes_on(tmp_path
     try:
         settings = Settings(analysers=("language.v1", "test-hungry.v1"), corpus=(), max_item_memory_mb=512)
         db = str(tmp_path / "m.db")
-        summary = analyze([str(docs)], db, settings, jobs=2)
+        summary = analyze([str(docs)], db, settings, jobs=jobs)
     finally:
         registry.STAGES.unregister("test-hungry.v1")
     assert summary.accepted == 2
