@@ -73,6 +73,7 @@ def test_saved_searches_alert_on_new_matching_articles(tmp_path: Path) -> None:
 
     page = client.get("/search").text
     assert "Saved searches" in page and "Chlorine (renamed)" in page and "1 new since saved" in page
+    assert "<title>Search · narratrace</title>" in page and page.count("Saved searches</h2>") == 1
     assert "Chlorine barrels in Idlib" in page
 
     sid = words.json()["id"]
