@@ -38,6 +38,12 @@ MAX_HEAD_BYTES = 64 * 1024 * 1024
 log = logging.getLogger(__name__)
 
 
+def sigmoid(z: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """The logistic function, clipped so that no logit overflows ``exp``."""
+    out: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
+    return out
+
+
 @dataclass(frozen=True)
 class LinearHead:
     """``labels`` with one weight row each; ``kind`` "ovr" (sigmoid per row) or "softmax"."""
@@ -62,7 +68,7 @@ class LinearHead:
             e = np.exp(z)
             out: Floats = (e / e.sum(axis=-1, keepdims=True)).astype(np.float32)
             return out
-        return (1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))).astype(np.float32)
+        return sigmoid(z).astype(np.float32)
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -163,7 +169,7 @@ def fit_logistic(
     v_b = np.zeros_like(b)
     xd = x.astype(np.float64)
     for t in range(1, steps + 1):
-        p = 1.0 / (1.0 + np.exp(-np.clip(xd @ w + b, -50.0, 50.0)))
+        p = sigmoid(xd @ w + b)
         g = sw * (p - yf) / n
         gw = xd.T @ g + l2 * w
         gb = g.sum(axis=0)

@@ -29,7 +29,7 @@ import numpy.typing as npt
 
 from ..embed import Encoder, get_encoder
 from .catalogue import Narrative, slugify, unique_id, write_narrative
-from .head import NARRATIVE_HEAD, LinearHead, document_vector, fit_logistic
+from .head import NARRATIVE_HEAD, LinearHead, document_vector, fit_logistic, sigmoid
 from .matcher import document_texts
 
 MAX_LINE_BYTES = 2_000_000
@@ -168,7 +168,7 @@ def _choose_thresholds(x: npt.NDArray[np.float32], y: npt.NDArray[np.int8], exam
         if not train.any() or not test.any():
             continue
         w, b = fit_logistic(x[train], y[train])
-        probs[test] = 1.0 / (1.0 + np.exp(-np.clip(x[test] @ w.T + b, -50.0, 50.0)))
+        probs[test] = sigmoid(x[test] @ w.T + b)
     gold_c = [{lab for lab in ex.narratives if lab != NO_LABEL} for ex in examples]
     gold_f = [{lab for lab in ex.subnarratives if lab != NO_LABEL} for ex in examples]
     grid = [round(float(t), 2) for t in np.arange(0.1, 0.96, 0.05)]

@@ -35,7 +35,7 @@ from ..records import Article, NarrativeMatch, Span
 from ..text.fold import fold, fold_phrase
 from ..text.sentences import split_units
 from .catalogue import Catalogue
-from .head import HeadRow, document_vector, narrative_heads, stance_head
+from .head import HeadRow, document_vector, narrative_heads, sigmoid, stance_head
 from .lexicon import PhraseIndex, tokenize
 from .stance import StanceCues, StanceRules, classify, find_cues, stance_features
 
@@ -124,21 +124,26 @@ def reported_clause(sentence: str) -> str | None:
     return None
 
 
+def extra_title(body: str, title: str | None) -> bool:
+    """Whether the headline is a unit of its own: given, and not already how the body starts."""
+    return bool(title and title.strip() and title.strip()[:80] not in body[:2000])
+
+
 def document_texts(body: str, title: str | None) -> list[str]:
     """The texts an article's document vector is the mean of: its sentences as the matcher
-    splits them, and the headline when the body does not start with it (``Matcher.candidates``)."""
+    splits them, and the headline when it is a unit of its own (``Matcher.candidates``)."""
     texts = [s.text for s in split_units(body[:MAX_BODY_CHARS], MAX_SENTENCES)]
-    if title and title.strip() and title.strip()[:80] not in body[:2000]:
+    if title and extra_title(body, title):
         texts.append(title.strip()[:600])
     return texts
 
 
 def _unit_of(
-    pos: int, starts: Sequence[int], sentences: Sequence[Span], body_len: int, extra_title: bool
+    pos: int, starts: Sequence[int], sentences: Sequence[Span], body_len: int, with_title: bool
 ) -> int | None:
     """Index of the unit (body sentence, or the title after them) holding offset ``pos``."""
     if pos >= body_len:
-        return len(sentences) if extra_title else None
+        return len(sentences) if with_title else None
     i = bisect.bisect_right(starts, pos) - 1
     return i if i >= 0 and pos < sentences[i].end else None
 
@@ -324,25 +329,25 @@ class Matcher:
                 if clause:
                     texts.append(clause)
                     parents.append(k)
-        extra_title = bool(title and title.strip() and title.strip()[:80] not in body[:2000])
-        if extra_title and title:
+        with_title = extra_title(body, title)
+        if with_title and title:
             texts.append(title.strip()[:600])
         if not texts or not self.index.narratives:
             return sentences, [], None
         vecs = memo.encode(self.encoder, texts)
         folded_body = fold(body)
         body_tokens = tokenize(folded_body)
-        folded = f"{folded_body}\n{fold(title or '')}" if extra_title else folded_body
-        tokens = tokenize(folded) if extra_title else body_tokens
+        folded = f"{folded_body}\n{fold(title or '')}" if with_title else folded_body
+        tokens = tokenize(folded) if with_title else body_tokens
         found: dict[str, set[str]] = {"k": set(), "e": set(), "a": set()}
         starts = [s.start for s in sentences]
-        kw_by_unit: list[set[str]] = [set() for _ in range(len(sentences) + int(extra_title))]
+        kw_by_unit: list[set[str]] = [set() for _ in range(len(sentences) + int(with_title))]
         for h in self.index.phrases.find(folded, tokens):
             kinds = cast(tuple[str, ...], h.payloads)
             for kind in kinds:
                 found[kind].add(h.key)
             if "k" in kinds:
-                u = _unit_of(h.start, starts, sentences, len(folded_body), extra_title)
+                u = _unit_of(h.start, starts, sentences, len(folded_body), with_title)
                 if u is not None:
                     kw_by_unit[u].add(h.key)
         keys = self.index.keys
@@ -366,7 +371,7 @@ class Matcher:
         ]
         out: list[Candidate] = []
         cues = replace(find_cues(folded_body, body_tokens, sentences), vectors=vecs[: len(sentences)],
-                       title_vector=vecs[-1] if extra_title else None)
+                       title_vector=vecs[-1] if with_title else None)
         if not cand_ids:
             return sentences, out, cues
         rows = np.concatenate([self.index.rows_of[i] for i in cand_ids])
@@ -386,22 +391,23 @@ class Matcher:
         head_best = np.zeros(len(cand_ids), dtype=np.float32)
         head_top3 = np.zeros(len(cand_ids), dtype=np.float32)
         doc_head = self.index.head_doc[cand_arr]
-        if with_head.any():
-            z = vecs @ self.index.head_w[cand_arr].T + self.index.head_b[cand_arr]
-            probs = 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
-            head_best = probs.max(axis=0)
-            top = -np.sort(-probs, axis=0)[:3]
-            head_top3 = top.sum(axis=0) / 3.0
-        if doc_head.any():
-            rows_doc = list(range(len(sentences))) + ([len(texts) - 1] if extra_title else [])
+        by_sentence = np.flatnonzero(with_head & ~doc_head)
+        if len(by_sentence):  # a sentence head scores each unit; its best and top-3 enter the calibration
+            heads = cand_arr[by_sentence]
+            probs = sigmoid(vecs @ self.index.head_w[heads].T + self.index.head_b[heads])
+            head_best[by_sentence] = probs.max(axis=0)
+            head_top3[by_sentence] = (-np.sort(-probs, axis=0)[:3]).sum(axis=0) / 3.0
+        by_document = np.flatnonzero(doc_head)
+        if len(by_document):  # a document head scores the mean vector of the sentences and headline
+            heads = cand_arr[by_document]
+            rows_doc = list(range(len(sentences))) + ([len(texts) - 1] if with_title else [])
             docvec = document_vector(vecs[rows_doc])
-            zd = docvec @ self.index.head_w[cand_arr].T + self.index.head_b[cand_arr]
-            head_best = np.where(doc_head, 1.0 / (1.0 + np.exp(-np.clip(zd, -50.0, 50.0))), head_best)
+            head_best[by_document] = sigmoid(docvec @ self.index.head_w[heads].T + self.index.head_b[heads])
         n_body = len(sentences)
         if parents:  # a reported clause stands for its sentence; keep one row per sentence (+ title)
             for k, parent in enumerate(parents):
                 np.maximum(per_unit[parent], per_unit[n_body + k], out=per_unit[parent])
-            keep = list(range(n_body)) + ([n_body + len(parents)] if extra_title else [])
+            keep = list(range(n_body)) + ([n_body + len(parents)] if with_title else [])
             per_unit = per_unit[keep]
         if per_unit.shape[0] > 1:
             top2 = -np.partition(-per_unit, 1, axis=0)[:2]

@@ -33,6 +33,7 @@ from ..embed import memo
 from ..embed.sentences import SentenceSet, sentence_key
 from ..records import Article
 from ..text.fold import fold, fold_phrase
+from .head import sigmoid
 from .lexicon import PhraseIndex
 from .matcher import MAX_BODY_CHARS, Matcher
 
@@ -116,7 +117,7 @@ class Bound:
             ent = min(p.entity_cap, sum(idx.weight.get(t, 1.0) for t in keys["e"] & found["e"]))
             head = None
             if idx.has_head[i]:
-                head = float((1.0 / (1.0 + np.exp(-(units @ idx.head_w[i] + idx.head_b[i])))).max())
+                head = float(sigmoid(units @ idx.head_w[i] + idx.head_b[i]).max())
             threshold = p.threshold_head if head is not None and p.threshold_head is not None else p.threshold
             if self._bound(s, kw, ent, head, math.log1p(len(units))) >= threshold:
                 return True
