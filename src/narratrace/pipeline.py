@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import registry
 from .budget import OverBudget, memory_budget, time_budget
@@ -41,6 +41,9 @@ from .selection import DateRange, first
 from .stages import ArticleStage, Cleaner, CorpusStage, check_order, create, resolve, unknown_options
 from .store import Store, open_store
 from .text.storable import storable_any
+
+if TYPE_CHECKING:  # the matcher loads models: imported only when a run matches narratives
+    from .narratives.matcher import Matcher
 
 __all__ = ["ItemOutcome", "RunSummary", "analyze", "analyze_items", "process_item", "run_items"]
 
@@ -491,22 +494,28 @@ class _Keeper:
             self.batch[name] = {}
 
 
+def narrative_matcher(settings: Settings) -> tuple[Matcher, str | None]:
+    """The matcher ``narratives.v1`` runs with these settings, and its encoder spec."""
+    from .narratives.stage import get_matcher
+
+    opts = stage_options(settings, "analyser", "narratives.v1")
+    matcher = get_matcher(opts.get("catalog"), bool(opts.get("shipped", True)), opts.get("threshold"),
+                          opts.get("encoder"))
+    return matcher, opts.get("encoder")
+
+
 def rematch_archive(
     store: Store, settings: Settings, summary: RunSummary | None = None, progress: ProgressCallback | None = None
 ) -> Any:
     """Re-match stored articles against the narratives changed since their matches were made
     (``narratives/rematch.py``), when this pipeline matches narratives at all; returns the
     ``RematchResult`` (None when it does not)."""
-    name = "narratives.v1"
-    if name not in settings.analysers:
+    if "narratives.v1" not in settings.analysers:
         return None
     from .narratives.rematch import rematch
-    from .narratives.stage import get_matcher
 
-    opts = stage_options(settings, "analyser", name)
-    matcher = get_matcher(opts.get("catalog"), bool(opts.get("shipped", True)), opts.get("threshold"),
-                          opts.get("encoder"))
-    result = rematch(store, matcher, opts.get("encoder"), progress=progress)
+    matcher, encoder = narrative_matcher(settings)
+    result = rematch(store, matcher, encoder, progress=progress)
     if summary is not None and result.rematched:
         summary.stage("rematch").add(result.seconds, result.rematched)
     return result

@@ -259,17 +259,14 @@ def rematch_command(db: str, config_path: str | None, force: bool, as_json: bool
     sentence vectors and markers), are matched again; ``analyze`` does the same first.
     """
     from ..narratives.rematch import rematch
-    from ..narratives.stage import get_matcher
-    from ..pipeline import stage_options
+    from ..pipeline import narrative_matcher
 
     try:
         settings = load_settings(config_path)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
-    opts = stage_options(settings, "analyser", "narratives.v1")
-    matcher = get_matcher(opts.get("catalog"), bool(opts.get("shipped", True)), opts.get("threshold"),
-                          opts.get("encoder"))
-    result = rematch(open_db(db, must_exist=True), matcher, opts.get("encoder"), force=force)
+    matcher, encoder = narrative_matcher(settings)
+    result = rematch(open_db(db, must_exist=True), matcher, encoder, force=force)
     if as_json:
         click.echo(json.dumps(result.__dict__))
     else:

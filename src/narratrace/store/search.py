@@ -64,36 +64,34 @@ class FullText:
                     r["snippet"] = cut.get(r["seq"])
         return rows
 
+    def _matching(self, columns: str, lang: str | None, after: bool = False) -> str | None:
+        """``SELECT columns`` of the articles matching ``:q`` (in ``:lang``, stored after ``:after``)."""
+        where = (" AND a.seq > :after" if after else "") + (" AND a.lang = :lang" if lang else "")
+        if self._db.dialect == "sqlite":
+            return (f"SELECT {columns} FROM articles_fts f JOIN articles a ON a.seq = f.rowid "
+                    f"WHERE articles_fts MATCH :q{where}")
+        if self._db.dialect == "postgresql":
+            return f"SELECT {columns} FROM articles a, to_tsquery('simple', :q) q WHERE a.search_tsv @@ q{where}"
+        return None
+
     def count(self, query: str, lang: str | None, cap: int) -> int:
         """How many articles match (at most ``cap``: counting every match of a common word in a
         large store costs more than a page of results)."""
-        params: dict[str, Any] = {"q": query, "lang": lang, "cap": cap}
-        lang_sql = " AND a.lang = :lang" if lang else ""
-        if self._db.dialect == "sqlite":
-            inner = ("SELECT 1 FROM articles_fts f JOIN articles a ON a.seq = f.rowid "
-                     f"WHERE articles_fts MATCH :q{lang_sql} LIMIT :cap")
-        elif self._db.dialect == "postgresql":
-            inner = ("SELECT 1 FROM articles a, to_tsquery('simple', :q) q "
-                     f"WHERE a.search_tsv @@ q{lang_sql} LIMIT :cap")
-        else:
+        inner = self._matching("1", lang)
+        if inner is None:
             return 0
         with self._db.connect() as conn:
-            return int(conn.execute(text(f"SELECT count(*) FROM ({inner}) t"), params).scalar() or 0)
+            params = {"q": query, "lang": lang, "cap": cap}
+            return int(conn.execute(text(f"SELECT count(*) FROM ({inner} LIMIT :cap) t"), params).scalar() or 0)
 
     def matches_after(self, query: str, lang: str | None, after_seq: int, cap: int) -> list[tuple[str, int]]:
         """(id, arrival number) of the articles stored after ``after_seq`` that match, oldest first."""
-        params: dict[str, Any] = {"q": query, "lang": lang, "after": after_seq, "cap": cap}
-        lang_sql = " AND a.lang = :lang" if lang else ""
-        if self._db.dialect == "sqlite":
-            sql = ("SELECT a.id, a.seq FROM articles_fts f JOIN articles a ON a.seq = f.rowid "
-                   f"WHERE articles_fts MATCH :q AND f.rowid > :after{lang_sql} ORDER BY a.seq LIMIT :cap")
-        elif self._db.dialect == "postgresql":
-            sql = ("SELECT a.id, a.seq FROM articles a, to_tsquery('simple', :q) q "
-                   f"WHERE a.search_tsv @@ q AND a.seq > :after{lang_sql} ORDER BY a.seq LIMIT :cap")
-        else:
+        sql = self._matching("a.id, a.seq", lang, after=True)
+        if sql is None:
             return []
+        params = {"q": query, "lang": lang, "after": after_seq, "cap": cap}
         with self._db.connect() as conn:
-            return [(str(aid), int(seq)) for aid, seq in conn.execute(text(sql), params)]
+            return [(str(aid), int(seq)) for aid, seq in conn.execute(text(f"{sql} ORDER BY a.seq LIMIT :cap"), params)]
 
     def snippets(self, query: str, seqs: list[int]) -> dict[int, str]:
         """Highlighted snippets of the articles with these arrival numbers, for ``query``."""

@@ -5,6 +5,7 @@ meaning-based hits. Shared by the dashboard's search and by saved-search alerts 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 16
@@ -28,3 +29,16 @@ def content_terms(terms: list[str], query: str) -> list[str]:
     stops = stop_words(lang) if lang else frozenset()
     kept = [t for t in terms if t.lower() not in stops]
     return kept or terms
+
+
+def word_queries(query: str) -> Iterator[tuple[list[str], bool]]:
+    """The words to search for, in order, with ``any_word``: all the query's words; then, for a
+    query of several words that no article has all of, any of its content words (the little
+    words every article of the language has left out). Lazy: the language is detected only
+    when the fallback is asked for."""
+    terms = fts_terms(query)
+    if not terms:
+        return
+    yield terms, False
+    if len(terms) >= 2:
+        yield content_terms(terms, query), True

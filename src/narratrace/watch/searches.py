@@ -18,21 +18,22 @@ import numpy as np
 
 from ..embed import DEFAULT_ENCODER, Encoder, get_encoder, vector_key
 from ..store import Store
-from ..text.query import MAX_QUERY_CHARS, MIN_SEMANTIC_COS, content_terms, fts_terms
+from ..text.query import MAX_QUERY_CHARS, MIN_SEMANTIC_COS, word_queries
 from .alerts import raise_alert
 
 MAX_NEW_PER_SEARCH = 1000  # alerts raised per search and check; the rest wait for the next check
 
 
 def _by_words(store: Store, search: dict[str, Any], after: int) -> dict[str, int]:
-    terms = fts_terms(search["query"])
-    if not terms:
-        return {}
     fts = store.search
-    found = fts.matches_after(fts.engine_query(terms), search["lang"], after, MAX_NEW_PER_SEARCH)
-    if not found and len(terms) >= 2 and search["mode"] != "text":
-        words = content_terms(terms, search["query"])
-        found = fts.matches_after(fts.engine_query(words, any_word=True), search["lang"], after, MAX_NEW_PER_SEARCH)
+    found: list[tuple[str, int]] = []
+    for words, any_word in word_queries(search["query"]):
+        if any_word and search["mode"] == "text":
+            break  # an "exact words" search alerts only on articles with all its words
+        found = fts.matches_after(fts.engine_query(words, any_word=any_word), search["lang"], after,
+                                  MAX_NEW_PER_SEARCH)
+        if found:
+            break
     return dict(found)
 
 
@@ -43,11 +44,7 @@ def _by_meaning(store: Store, search: dict[str, Any], after: int, encoder: Encod
     query = encoder.encode([search["query"][:MAX_QUERY_CHARS]])[0]
     ids = [aid for aid, _ in new]
     sims = np.stack([vec for _, vec in new]) @ query
-    hits = {ids[i] for i in np.flatnonzero(sims >= MIN_SEMANTIC_COS).tolist()}
-    if search["lang"]:
-        langs = {a["id"]: a["lang"] for a in store.articles.summaries(sorted(hits)).values()}
-        hits = {aid for aid in hits if langs.get(aid) == search["lang"]}
-    return hits
+    return {ids[i] for i in np.flatnonzero(sims >= MIN_SEMANTIC_COS).tolist()}
 
 
 def check_saved_searches(
@@ -76,8 +73,8 @@ def check_saved_searches(
         summaries = store.articles.summaries(sorted(via))
         for aid in sorted(via, key=lambda a: found.get(a, 0)):
             art = summaries.get(aid)
-            if art is None:
-                continue
+            if art is None or (s["lang"] and art.get("lang") != s["lang"]):
+                continue  # gone since, or (found by meaning) in another language than the search's
             payload = {"search_id": s["id"], "search_name": s["name"], "query": s["query"], "mode": s["mode"],
                        "article_id": aid, "title": art.get("title"), "outlet": art.get("outlet"),
                        "lang": art.get("lang"), "published": art.get("published"), "url": art.get("url"),

@@ -22,7 +22,7 @@ from anyio import to_thread
 
 from ..embed import DEFAULT_ENCODER, Encoder, vector_key
 from ..store import END, HIT, Store
-from ..text.query import MAX_QUERY_CHARS, MIN_SEMANTIC_COS, content_terms, fts_terms
+from ..text.query import MAX_QUERY_CHARS, MIN_SEMANTIC_COS, word_queries
 from .semantic import SemanticSearcher
 
 MAX_OFFSET = 1000
@@ -62,19 +62,21 @@ class SearchIndex:
         self, query: str, lang: str | None = None, limit: int = 20, offset: int = 0, snippets: bool = True
     ) -> list[dict[str, Any]]:
         """Ranked full-text hits; without ``snippets`` each hit keeps ``_snip`` to cut them later."""
-        terms = fts_terms(query)
-        if not terms:
+        queries = word_queries(query)
+        first = next(queries, None)
+        if first is None:
             return []
         fts = self.store.search
-        every = fts.engine_query(terms)
+        every = fts.engine_query(first[0])
         hits = self._fts(every, lang, limit, offset, snippets)
-        if hits or len(terms) < 2:
+        fallback = None if hits else next(queries, None)
+        if fallback is None:
             return hits
         if offset and self._fts(every, lang, 1, 0, False):
             return []  # all the words do match, on earlier pages only
         # No article has all the words: rank those with any of them, but not by the
         # little words ("le", "en", "par") that every article of that language has.
-        return self._fts(fts.engine_query(content_terms(terms, query), any_word=True), lang, limit, offset, snippets)
+        return self._fts(fts.engine_query(fallback[0], any_word=True), lang, limit, offset, snippets)
 
     def _fts(
         self, match: str, lang: str | None, limit: int, offset: int, snippets: bool = True
@@ -111,13 +113,12 @@ class SearchIndex:
 
     def text_total(self, query: str, lang: str | None = None) -> tuple[int, bool]:
         """(articles with all the words, or with any content word when none has all; exact?)."""
-        terms = fts_terms(query)
-        if not terms:
-            return 0, True
         fts = self.store.search
-        n = fts.count(fts.engine_query(terms), lang, TOTAL_CAP)
-        if n == 0 and len(terms) >= 2:
-            n = fts.count(fts.engine_query(content_terms(terms, query), any_word=True), lang, TOTAL_CAP)
+        n = 0
+        for words, any_word in word_queries(query):
+            n = fts.count(fts.engine_query(words, any_word=any_word), lang, TOTAL_CAP)
+            if n:
+                break
         return n, n < TOTAL_CAP
 
     def total(self, query: str, mode: str, lang: str | None, hits: list[dict[str, Any]], offset: int,
