@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from synthetic import _sentence  # noqa: E402
 
-from narratrace.embed import get_encoder  # noqa: E402
+from narratrace.embed import DEFAULT_ENCODER, encoder_identity, get_encoder  # noqa: E402
 from narratrace.embed.sentences import SentenceSet, sentence_key, title_unit  # noqa: E402
 from narratrace.embed.units import article_units  # noqa: E402
 from narratrace.narratives.catalogue import Narrative, load_catalogue, write_narrative  # noqa: E402
@@ -77,7 +77,9 @@ def main() -> None:
             store.vectors.put_sentences(key, sets)
         fill = time.perf_counter() - t0
         shipped = Matcher(CatalogueIndex(load_catalogue(None, shipped=True), enc), enc)
-        store.narratives.set_versions(versions(shipped))  # the archive is up to date with the shipped catalogue
+        # the archive is up to date with the shipped catalogue
+        store.narratives.set_versions(versions(shipped.index.catalogue, shipped.params,
+                                               encoder_identity(DEFAULT_ENCODER)))
         cat = Path(tmp) / "cat"
         write_narrative(Narrative(id="grain-ships-weapons", title="Grain ships carry weapons",
                                   claims={"en": (CLAIM,)}, keywords={"en": ("grain", "weapons")}), cat)

@@ -509,11 +509,18 @@ def rematch_archive(
 ) -> Any:
     """Re-match stored articles against the narratives changed since their matches were made
     (``narratives/rematch.py``), when this pipeline matches narratives at all; returns the
-    ``RematchResult`` (None when it does not)."""
+    ``RematchResult`` (None when it does not). No model is loaded here when nothing changed or
+    the store is empty: the catalogue's versions are compared first."""
     if "narratives.v1" not in settings.analysers:
         return None
-    from .narratives.rematch import rematch
+    from .narratives.rematch import rematch, without_matcher
+    from .narratives.stage import matcher_inputs
 
+    opts = stage_options(settings, "analyser", "narratives.v1")
+    catalogue, params = matcher_inputs(opts.get("catalog"), bool(opts.get("shipped", True)), opts.get("threshold"))
+    quick = without_matcher(store, catalogue, params, opts.get("encoder"))
+    if quick is not None:
+        return quick
     matcher, encoder = narrative_matcher(settings)
     result = rematch(store, matcher, encoder, progress=progress)
     if summary is not None and result.rematched:

@@ -84,3 +84,23 @@ def test_added_edited_and_removed_narratives_reach_stored_articles(tmp_path: Pat
     res = runner.invoke(cli, ["analyze", str(docs), "--db", db, "--config", str(config), "--no-progress"])
     assert res.exit_code == 0, res.output
     assert "aid-crossings-cut" in _matches(db)[AID]
+
+
+def test_an_unchanged_catalogue_or_an_empty_store_needs_no_matcher(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """analyze checks the versions first: no model is loaded in the main process for nothing."""
+    from narratrace.config import Settings
+    from narratrace.narratives import stage
+    from narratrace.pipeline import rematch_archive
+
+    def no_matcher(*_args: object) -> None:
+        raise AssertionError("a matcher was built")
+
+    store = open_store(str(tmp_path / "e.db"))
+    settings = Settings(analysers=("narratives.v1",), corpus=())
+    monkeypatch.setattr(stage, "get_matcher", no_matcher)
+    first = rematch_archive(store, settings)  # an empty store: the versions are only recorded
+    assert first is not None and first.changed and first.scanned == 0
+    again = rematch_archive(store, settings)  # nothing changed since
+    assert again is not None and again.changed == [] and again.removed == []

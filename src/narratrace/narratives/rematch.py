@@ -25,17 +25,19 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..embed import memo
+from ..embed import DEFAULT_ENCODER, encoder_identity, memo
 from ..embed.sentences import SentenceSet, sentence_key
 from ..records import Article
 from ..text.fold import fold, fold_phrase
-from .head import sigmoid
+from .catalogue import Catalogue
+from .head import NARRATIVE_HEAD, LinearHead, sigmoid
 from .lexicon import PhraseIndex
-from .matcher import MAX_BODY_CHARS, Matcher
+from .matcher import MAX_BODY_CHARS, Matcher, MatcherParams
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -55,20 +57,51 @@ class RematchResult:
     seconds: float = 0.0
 
 
-def versions(matcher: Matcher) -> dict[str, str]:
-    """Narrative id -> version hash (content, head row, matcher parameters, encoder)."""
-    index = matcher.index
-    params = json.dumps(
-        {"p": repr(matcher.params), "e": matcher.encoder.name if matcher.encoder else ""}, sort_keys=True
-    ).encode()
+def versions(catalogue: Catalogue, params: MatcherParams, encoder: str) -> dict[str, str]:
+    """Narrative id -> version hash (content, head row, matcher parameters, encoder identity).
+
+    From the catalogue files, the head files beside them and the parameters, without loading
+    any model: an analysis can tell that nothing changed before it builds a matcher.
+    """
+    base = json.dumps({"p": repr(params), "e": encoder}, sort_keys=True).encode()
+    heads: dict[Path, dict[str, bytes]] = {}
     out = {}
-    for i, n in enumerate(index.narratives):
-        h = hashlib.sha256(params)
+    for n in catalogue.narratives:
+        h = hashlib.sha256(base)
         h.update(json.dumps(n.to_data(), sort_keys=True, ensure_ascii=False).encode())
-        if index.has_head[i]:
-            h.update(index.head_w[i].tobytes() + index.head_b[i : i + 1].tobytes() + bytes([int(index.head_doc[i])]))
+        if n.path:
+            folder = Path(n.path).parent
+            if folder not in heads:
+                heads[folder] = _head_rows(folder)
+            h.update(heads[folder].get(n.id, b""))
         out[n.id] = h.hexdigest()[:32]
     return out
+
+
+def _head_rows(folder: Path) -> dict[str, bytes]:
+    head = LinearHead.load(folder / NARRATIVE_HEAD)
+    if head is None:
+        return {}
+    tail = f"\0{head.level}\0{head.encoder}".encode()
+    return {label: head.weights[k].tobytes() + head.bias[k : k + 1].tobytes() + tail
+            for k, label in enumerate(head.labels)}
+
+
+def without_matcher(
+    store: Store, catalogue: Catalogue, params: MatcherParams, encoder_spec: str | None
+) -> RematchResult | None:
+    """The re-match done without building a matcher, when none is needed: nothing changed, or
+    no article is stored yet (the versions are just recorded); None when articles must be matched."""
+    current = versions(catalogue, params, encoder_identity(encoder_spec or DEFAULT_ENCODER))
+    stored = store.narratives.versions()
+    if current == stored:
+        return RematchResult()
+    if store.articles.count():
+        return None
+    removed = sorted(set(stored) - set(current))
+    changed = sorted(k for k, v in current.items() if stored.get(k) != v)
+    store.narratives.set_versions({k: current[k] for k in changed}, removed)
+    return RematchResult(changed=changed, removed=removed)
 
 
 class Bound:
@@ -173,7 +206,7 @@ def rematch(
 ) -> RematchResult:
     """Bring the stored matches up to the catalogue ``matcher`` reads (see the module doc)."""
     clock = time.perf_counter()
-    current = versions(matcher)
+    current = versions(matcher.index.catalogue, matcher.params, encoder_identity(encoder_spec or DEFAULT_ENCODER))
     stored = store.narratives.versions()
     result = RematchResult(
         changed=sorted(k for k, v in current.items() if force or stored.get(k) != v),

@@ -12,11 +12,19 @@ from typing import Any
 
 from ..embed import get_encoder
 from ..records import Article
-from .catalogue import load_catalogue
+from .catalogue import Catalogue, load_catalogue
 from .matcher import CatalogueIndex, Matcher, MatcherParams
 
 _LOCK = threading.Lock()
 _MATCHERS: dict[tuple[Any, ...], Matcher] = {}
+
+
+def matcher_inputs(
+    catalog: str | list[str] | None = None, shipped: bool = True, threshold: float | None = None
+) -> tuple[Catalogue, MatcherParams]:
+    """The catalogue and parameters a matcher with these options is built from (no model loaded)."""
+    dirs = [catalog] if isinstance(catalog, str) else list(catalog) if catalog else None
+    return load_catalogue(dirs, shipped=shipped), MatcherParams.load(threshold=threshold)
 
 
 def get_matcher(
@@ -32,8 +40,7 @@ def get_matcher(
         found = _MATCHERS.get(key)
         if found is None:
             enc = get_encoder(encoder) if encoder else get_encoder()
-            catalogue = load_catalogue(dirs, shipped=shipped)
-            params = MatcherParams.load(threshold=threshold)
+            catalogue, params = matcher_inputs(catalog, shipped, threshold)
             found = Matcher(CatalogueIndex(catalogue, enc), enc, params)
             _MATCHERS[key] = found
         return found
