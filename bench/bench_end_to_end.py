@@ -113,7 +113,7 @@ def floor(db: str, sample: int) -> dict[str, float]:
     threadpool_limits(1)
     from narratrace.analyse.entities.ner import load_model
     from narratrace.store import open_store
-    from narratrace.text.sentences import split_pieces as split_sentences
+    from narratrace.text.sentences import split_sentences
 
     store = open_store(db)
     articles = [(a.lang or "", a.body) for _, a in zip(range(sample), store.articles.iter(), strict=False)]

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from narratrace.embed import get_encoder  # noqa: E402
 from narratrace.narratives.catalogue import Catalogue, Narrative, load_catalogue  # noqa: E402
 from narratrace.narratives.matcher import CatalogueIndex, Matcher, MatcherParams, reported_clause  # noqa: E402
-from narratrace.text.sentences import split_units as split_sentences  # noqa: E402
+from narratrace.text.sentences import UNIT_CHARS, split_sentences  # noqa: E402
 
 ACTORS = ["the CIA", "NATO", "the Pentagon", "Brussels", "George Soros", "British intelligence", "Kyiv",
           "Warsaw", "the WHO", "Big Pharma", "the European Commission", "Washington", "Berlin", "Paris"]
@@ -92,7 +92,7 @@ def main() -> int:
     cache: dict[str, np.ndarray] = {}
     t0, c0 = time.perf_counter(), time.process_time()
     for body in articles:
-        texts = [s.text for s in split_sentences(body)]
+        texts = [s.text for s in split_sentences(body, UNIT_CHARS)]
         texts += [c for c in map(reported_clause, texts) if c]  # embedded by the stage too
         for t, v in zip(texts, enc.encode(texts), strict=True):
             cache[t] = v

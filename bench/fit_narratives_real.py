@@ -42,7 +42,7 @@ from narratrace.narratives.catalogue import load_catalogue
 from narratrace.narratives.head import NARRATIVE_HEAD, LinearHead
 from narratrace.narratives.matcher import CatalogueIndex, Matcher, MatcherParams
 from narratrace.narratives.stance import stance_features
-from narratrace.text.sentences import split_units
+from narratrace.text.sentences import UNIT_CHARS, split_sentences
 
 DATA = ROOT / "src" / "narratrace" / "narratives" / "data"
 PARAMS = DATA / "matcher.yaml"
@@ -55,7 +55,7 @@ MIN_POSITIVES = 15  # real training texts a narrative needs for a head of its ow
 
 
 def units_of(doc: Doc, limit: int = 60) -> list[str]:
-    texts = [s.text for s in split_units(doc.body[:60_000], limit)] if doc.body else []
+    texts = [s.text for s in split_sentences(doc.body[:60_000], UNIT_CHARS, limit)] if doc.body else []
     if doc.title:
         texts.append(doc.title)
     return texts

@@ -55,8 +55,8 @@ def test_specs_and_vector_keys(tmp_path: Path) -> None:
     assert isinstance(enc, OnnxEncoder) and get_encoder(spec) is enc  # loaded once per process
     assert enc.name == encoder_identity(spec) and enc.name.startswith("onnx:tiny-model@")
     key = vector_key(spec)
-    assert key == f"{enc.name}/pooled.v1" and len(key) <= 64
-    assert vector_key(DEFAULT_ENCODER) == "use-m3.v1/pooled.v1"  # stores written before keep their vectors
+    assert key == f"{enc.name}/pooled.v2" and len(key) <= 64
+    assert vector_key(DEFAULT_ENCODER) == "use-m3.v1/pooled.v2"  # v2: chunks from the one sentence splitter
     # another model in a directory of the same name is another vector space
     build(tmp_path / "other" / "tiny-model", seed=2)
     assert encoder_identity(f"onnx:{tmp_path / 'other' / 'tiny-model'}") != enc.name
@@ -81,7 +81,7 @@ def test_plugin_encoders_come_from_entry_points(monkeypatch: pytest.MonkeyPatch)
     encoder_identity.cache_clear()
     try:
         assert isinstance(get_encoder("plugin"), Plugin)
-        assert vector_key("plugin") == "plugin-enc.v2/pooled.v1"
+        assert vector_key("plugin") == "plugin-enc.v2/pooled.v2"
     finally:
         registry.clear_encoders()
         encoder_identity.cache_clear()
@@ -92,5 +92,5 @@ def test_long_identities_are_shortened_to_the_key_column(monkeypatch: pytest.Mon
     for identity in ("y" * 90, "y" * 90 + "z"):
         monkeypatch.setattr(registry, "encoder_identity", lambda spec, identity=identity: identity)
         keys.append(registry.vector_key("plugin"))
-    assert all(len(k) <= 64 and k.endswith("/pooled.v1") for k in keys)
+    assert all(len(k) <= 64 and k.endswith("/pooled.v2") for k in keys)
     assert keys[0] != keys[1]  # shortened by a hash, never by cutting alone

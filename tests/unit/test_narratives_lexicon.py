@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from narratrace.narratives.lexicon import PhraseIndex, tokenize
 from narratrace.narratives.stance import StanceRules, classify, find_cues
 from narratrace.text.fold import fold
-from narratrace.text.sentences import split_units as split_sentences
+from narratrace.text.sentences import UNIT_CHARS, split_sentences
 
 
 @given(st.text(max_size=200))
@@ -22,15 +22,15 @@ def test_fold_strips_accents_and_unifies_apostrophes() -> None:
 
 @given(st.text(max_size=400))
 def test_sentences_point_into_the_text(text: str) -> None:
-    for s in split_sentences(text):
+    for s in split_sentences(text, UNIT_CHARS):
         assert text[s.start : s.end] == s.text
         assert len(s.text) <= 600
 
 
 def test_split_sentences_french_and_quotes() -> None:
     body = "Le ministère a parlé. « C'est faux ! » a dit un expert.\nNouvelle ligne ici"
-    texts = [s.text for s in split_sentences(body)]
-    assert texts == ["Le ministère a parlé.", "« C'est faux ! »", "a dit un expert.", "Nouvelle ligne ici"]
+    texts = [s.text for s in split_sentences(body, UNIT_CHARS)]
+    assert texts == ["Le ministère a parlé.", "« C'est faux ! » a dit un expert.", "Nouvelle ligne ici"]
 
 
 def test_phrase_index_prefix_and_multiword() -> None:

@@ -14,7 +14,7 @@ from narratrace.embed.pooling import (
     chunk_weights,
     embed_documents,
 )
-from narratrace.text.sentences import split_pieces as split_sentences
+from narratrace.text.sentences import split_sentences
 
 
 class HashEncoder:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..text.sentences import Span, split_pieces
+from ..text.sentences import Span, split_sentences
 from . import memo
 from .encoder import Encoder, Vectors, unit_rows
 
@@ -28,7 +28,7 @@ def chunk_text(text: str, target_chars: int = 300, max_chunks: int = 48) -> list
     chunks: list[Span] = []
     cur: Span | None = None
     text = text[: 2 * target_chars * max_chunks]  # never split more than can be kept
-    for sent in split_pieces(text, max_chars=max(target_chars, 64)):
+    for sent in split_sentences(text, max_chars=max(target_chars, 64)):
         if cur is not None and (sent.end - cur.start) <= target_chars:
             cur = Span(cur.start, sent.end, text[cur.start : sent.end])
             continue

@@ -28,7 +28,7 @@ from .encoder import Encoder, USEEncoder
 DEFAULT_ENCODER = USEEncoder.name
 ONNX_PREFIX = "onnx:"
 ENTRY_POINT_GROUP = ENCODERS.entry_point_group
-POOLING_VERSION = "pooled.v1"  # bump when embed_documents changes what an article vector is
+POOLING_VERSION = "pooled.v2"  # bump when embed_documents changes what an article vector is
 _MAX_KEY = 64  # the width of vectors.model in the store
 
 

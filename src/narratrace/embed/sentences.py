@@ -24,7 +24,7 @@ import numpy.typing as npt
 from .encoder import Vectors
 from .registry import DEFAULT_ENCODER, encoder_identity
 
-SENTENCES_VERSION = "sentences.v1"  # bump when the units of an article change
+SENTENCES_VERSION = "sentences.v2"  # bump when the units of an article change
 TITLE_SPAN = (-1, -1)
 _MAX_KEY = 64
 

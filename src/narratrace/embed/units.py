@@ -6,7 +6,8 @@ The union of what the consumers of stored vectors ask for, so each finds its tex
   "X said that ..." sentences, and the headline;
 - translation evidence (``stories.relations``): sentences of at least 20 characters.
 
-The two sentence splitters agree on most sentences, which are then stored once.
+Both read the one sentence splitter with the same bound, so a sentence both ask for is
+stored once.
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ def article_units(body: str, title: str | None) -> list[tuple[int, int]]:
     """Spans of the units, in a stable order, each once; ``(-1, -1)`` is the headline."""
     from ..narratives.matcher import MAX_BODY_CHARS, MAX_SENTENCES, reported_clause
     from ..stories.relations import translation_units
-    from ..text.sentences import split_units
+    from ..text.sentences import UNIT_CHARS, split_sentences
 
     spans: dict[tuple[int, int], None] = {}
-    for s in split_units(body[:MAX_BODY_CHARS], MAX_SENTENCES):
+    for s in split_sentences(body[:MAX_BODY_CHARS], UNIT_CHARS, MAX_SENTENCES):
         spans[(s.start, s.end)] = None
         clause = reported_clause(s.text)
         if clause:

@@ -31,7 +31,7 @@ import numpy as np
 from ..embed import Encoder, get_encoder
 from ..records import Article
 from ..store import Store
-from ..text.sentences import split_units
+from ..text.sentences import UNIT_CHARS, split_sentences
 from .catalogue import Narrative, slugify, unique_id
 
 MAX_UNITS = 20_000  # claims considered per discovery run (most recent articles first)
@@ -83,7 +83,7 @@ def article_units(article: Article, per_article: int = 4) -> list[Unit]:
         ranked = sorted(article.claims, key=lambda c: -c.checkworthiness)
         texts = [c.text for c in ranked if free(c.start, c.end)]
     else:
-        for s in split_units(article.body[:20_000], 40):
+        for s in split_sentences(article.body[:20_000], UNIT_CHARS, 40):
             if len(s.text.split()) >= 8 and free(s.start, s.end):
                 texts.append(s.text)
     known_ids = tuple(sorted({m.id for m in article.narratives}))

@@ -5,7 +5,7 @@ Why our own: keyword, entity and stance lexicons must match "mise en scène" and
 in time linear in the article length. Folding keeps offsets (``text.fold.fold``), so a hit
 in the folded text is an evidence span in ``article.body``. A phrase index keyed by first
 token (or a 3-letter prefix for ``word*`` entries) replaces a thousand regexes with one pass
-over the tokens, with no backtracking. Sentences come from ``text.sentences.split_units``.
+over the tokens, with no backtracking. Sentences come from ``text.sentences.split_sentences``.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from ..config import environ
 from ..embed import Encoder, memo
 from ..records import Article, NarrativeMatch, Span
 from ..text.fold import fold, fold_phrase
-from ..text.sentences import split_units
+from ..text.sentences import UNIT_CHARS, split_sentences
 from .catalogue import Catalogue
 from .head import HeadRow, document_vector, narrative_heads, sigmoid, stance_head
 from .lexicon import PhraseIndex, tokenize
@@ -132,7 +132,7 @@ def extra_title(body: str, title: str | None) -> bool:
 def document_texts(body: str, title: str | None) -> list[str]:
     """The texts an article's document vector is the mean of: its sentences as the matcher
     splits them, and the headline when it is a unit of its own (``Matcher.candidates``)."""
-    texts = [s.text for s in split_units(body[:MAX_BODY_CHARS], MAX_SENTENCES)]
+    texts = [s.text for s in split_sentences(body[:MAX_BODY_CHARS], UNIT_CHARS, MAX_SENTENCES)]
     if title and extra_title(body, title):
         texts.append(title.strip()[:600])
     return texts
@@ -320,7 +320,7 @@ class Matcher:
     def candidates(self, body: str, title: str | None = None) -> tuple[list[Span], list[Candidate], Any]:
         """Sentences of the body, scored candidates, and the lexical context for stance."""
         body = body[:MAX_BODY_CHARS]
-        sentences = split_units(body, MAX_SENTENCES)
+        sentences = split_sentences(body, UNIT_CHARS, MAX_SENTENCES)
         texts = [s.text for s in sentences]
         parents: list[int] = []
         if self.params.clauses:

@@ -21,7 +21,7 @@ import numpy as np
 from ..embed import memo
 from ..embed.encoder import Encoder, Vectors
 from ..records import Span
-from ..text.sentences import split_pieces
+from ..text.sentences import UNIT_CHARS, split_sentences
 
 _WORD = re.compile(r"\w+")
 MAX_CHARS = 60_000  # bound the cost of hostile input; copies show in the first pages anyway
@@ -119,7 +119,7 @@ class SentenceVectors:
 
 def translation_units(text: str) -> list[Span]:
     """The sentences translation evidence aligns: at least 20 characters, the first 80."""
-    return [c for c in split_pieces(text[:MAX_CHARS]) if len(c.text) >= 20][:MAX_SENTENCES]
+    return [c for c in split_sentences(text[:MAX_CHARS], UNIT_CHARS) if len(c.text) >= 20][:MAX_SENTENCES]
 
 
 def translation_evidence(encoder: Encoder | SentenceVectors, new_body: str, old_body: str,

@@ -43,7 +43,7 @@ from ..embed import DEFAULT_ENCODER, Encoder, get_encoder
 from ..embed.encoder import Vectors
 from ..embed.pooling import chunk_weights
 from ..text.fold import translit, transliterate
-from ..text.sentences import split_pieces
+from ..text.sentences import UNIT_CHARS, split_sentences
 
 MAX_CHARS = 20_000
 MAX_SENTENCES = 60
@@ -90,7 +90,7 @@ def _words(text: str) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
 def _docs(encoder: Encoder, texts: Sequence[str]) -> list[_Doc]:
     pieces: list[list[str]] = []
     for text in texts:
-        sents = [c.text for c in split_pieces(text[:MAX_CHARS])][:MAX_SENTENCES]
+        sents = [c.text for c in split_sentences(text[:MAX_CHARS], UNIT_CHARS, MAX_SENTENCES)]
         pieces.append(sents or [""])
     flat = [s for sents in pieces for s in sents]
     vecs = encoder.encode(flat)
