@@ -38,6 +38,7 @@ Example::
     token = "change-me"
     threads = 4          # request threads per server process
     max_analysis_seconds = 300   # POST /api/analyze stops reading items after this (or on disconnect)
+    analysis_process = true      # analyses run in a worker process of their own (memory budget applies)
 """
 
 from __future__ import annotations
@@ -100,6 +101,7 @@ class Settings:
     max_item_memory_mb: int = 4096  # memory one item may add to a pool worker; over it, rejected
     request_threads: int = 4
     max_analysis_seconds: int = 300  # [serve]: a POST /api/analyze stops reading items after this
+    analysis_process: bool = True  # [serve]: analyses in a worker process (web/worker.py), so the memory budget holds
     encoder: str | None = None  # [encoder] spec; None: each user's default (the shipped USE)
     catalogue: tuple[str, ...] | None = None  # [catalogue] folders; None: $NARRATRACE_CATALOG
     catalogue_shipped: bool | None = None  # [catalogue] shipped; None: true
@@ -138,7 +140,7 @@ class Settings:
 
 DEFAULT_STORE = "narratrace.db"
 _TOP_KEYS = {"pipeline", "stages", "serve", "limits", "encoder", "catalogue", "store"}
-_SERVE_KEYS = {"token", "threads", "max_analysis_seconds"}
+_SERVE_KEYS = {"token", "threads", "max_analysis_seconds", "analysis_process"}
 
 
 def _table(data: dict[str, Any], name: str) -> dict[str, Any]:
@@ -221,6 +223,10 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
         kwargs["request_threads"] = _int("serve", "threads", serve["threads"], 1, 256)
     if "max_analysis_seconds" in serve:
         kwargs["max_analysis_seconds"] = _int("serve", "max_analysis_seconds", serve["max_analysis_seconds"], 1, 86_400)
+    if "analysis_process" in serve:
+        if not isinstance(serve["analysis_process"], bool):
+            raise ConfigError(f"[serve] analysis_process must be true or false, not {serve['analysis_process']!r}")
+        kwargs["analysis_process"] = serve["analysis_process"]
     kwargs.update(_shared_sections(data))
     return Settings(**kwargs)
 

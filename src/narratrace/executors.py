@@ -48,14 +48,32 @@ def _ordered(submit: Callable[[T], Future[R]], items: Iterable[T], window: int) 
 
 
 class PoolExecutor:
+    """A local process pool.
+
+    ``context``: the multiprocessing start method (``None``: the platform's; the server asks
+    for ``"spawn"``, since forking a process with many threads can copy a held lock).
+    ``kernel_signal``: whether workers ask the kernel to end them with the thread that
+    started them; right for a CLI run started from its main thread, wrong for a server,
+    whose pool is started from a request thread that may end long before the server does
+    (there the workers watch the parent's pid instead, ``workers.die_with_parent``).
+    """
+
     def __init__(
-        self, jobs: int, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()
+        self, jobs: int, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = (),
+        context: str | None = None, kernel_signal: bool = True,
     ) -> None:
+        import multiprocessing
+
         from .workers import worker_initializer
 
         self.jobs = jobs
         self._pool = ProcessPoolExecutor(max_workers=jobs, initializer=worker_initializer,
-                                         initargs=(initializer, os.getpid(), *initargs))
+                                         mp_context=multiprocessing.get_context(context) if context else None,
+                                         initargs=(initializer, os.getpid(), kernel_signal, *initargs))
+
+    def pids(self) -> list[int]:
+        """The worker processes' ids (those started so far)."""
+        return [p.pid for p in (getattr(self._pool, "_processes", None) or {}).values() if p.pid is not None]
 
     def imap(self, func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         return _ordered(lambda item: self._pool.submit(func, item), items, self.jobs * 8)
@@ -69,7 +87,7 @@ class PoolExecutor:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def abort(self) -> None:
-        processes = list(getattr(self._pool, "_processes", {}).values())
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
         self._pool.shutdown(wait=False, cancel_futures=True)
         for proc in processes:
             if proc.is_alive():

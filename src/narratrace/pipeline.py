@@ -296,20 +296,22 @@ def run_items(
     progress: ProgressCallback | None = None,
     dates: DateRange | None = None,
     cancel: threading.Event | None = None,
+    executor: Executor | None = None,
 ) -> RunSummary:
     """The run lifecycle around ``analyze_items``: started, then finished with the summary
     or failed with the reason (and the exception raised on).
 
     ``cancel``: once set, no further item is read; the items already read are analysed and
     stored, the corpus stages run on them, and the summary says ``cancelled`` (the server's
-    analyses stop so when their client goes away or their deadline passes).
+    analyses stop so when their client goes away or their deadline passes). ``executor``: one
+    the caller owns and keeps (the server's analysis process) instead of one made for the run.
     """
     run = Run(store, kind, inputs)
     if cancel is not None:
         items = _until(items, cancel)
     try:
         summary = analyze_items(items, store, settings, run.id, jobs=jobs, scheduler=scheduler, progress=progress,
-                                dates=dates)
+                                dates=dates, executor=executor)
         summary.cancelled = cancel is not None and cancel.is_set()
     except BaseException as exc:  # an unreachable scheduler, Ctrl+C: the run says it ended, and how
         run.fail(exc)
@@ -360,10 +362,12 @@ def analyze_items(
     scheduler: str | None = None,
     progress: ProgressCallback | None = None,
     dates: DateRange | None = None,
+    executor: Executor | None = None,
 ) -> RunSummary:
     """Items through the per-article stages into the store, then the corpus stages.
 
-    The run row ``run_id`` is the caller's (``run_items`` opens and ends it).
+    The run row ``run_id`` is the caller's (``run_items`` opens and ends it). A given
+    ``executor`` is used and left open; otherwise one is made for the run and closed.
     """
     started = time.perf_counter()
     summary = RunSummary(run_id=run_id)
@@ -408,18 +412,19 @@ def analyze_items(
 
     templates = _Templates(store)
     todo: Iterator[RawItem] = fresh()
-    if jobs is None and scheduler is None:
+    if executor is None and jobs is None and scheduler is None:
         # A pool pays for loading every model in every worker: not worth it for one item
         # (a one-file run took 9.9 instead of 6.0 CPU seconds with two workers).
         head = list(itertools.islice(todo, 2))
         jobs = 1 if len(head) < 2 else None
         todo = itertools.chain(head, todo)
-    executor = make_executor(jobs, scheduler, settings)
+    owned = executor is None
+    runner = make_executor(jobs, scheduler, settings) if executor is None else executor
     worker = functools.partial(_work, settings, registry.additions())
     keeper = _Keeper(store, settings, summary)
     done = 0
     try:
-        for result, timings, prepared in executor.imap(worker, todo):
+        for result, timings, prepared in runner.imap(worker, todo):
             seq, h = in_flight.popleft()
             done += 1
             for name, seconds in timings:
@@ -450,7 +455,8 @@ def analyze_items(
             if progress:
                 progress("article", done, None)
     finally:
-        executor.close()
+        if owned:
+            runner.close()
         keeper.flush()
     for seq, h in repeats.items():
         outcomes[seq] = ItemOutcome(outcomes[seq].source, DUPLICATE, seen.get(h))

@@ -42,19 +42,24 @@ def _watch_parent(parent: int) -> None:
             os._exit(1)
 
 
-def die_with_parent(parent: int) -> None:
-    """Call first thing in a worker process: it ends when ``parent`` does."""
+def die_with_parent(parent: int, kernel_signal: bool = True) -> None:
+    """Call first thing in a worker process: it ends when ``parent`` does.
+
+    ``kernel_signal=False`` skips ``PR_SET_PDEATHSIG``, which fires when the *thread* that
+    started the worker ends: a server starts its analysis worker from a request thread."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _pdeathsig()
+    if kernel_signal:
+        _pdeathsig()
     if os.getppid() != parent:  # the parent died before the kernel could be told
         os._exit(1)
     threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch", daemon=True).start()
 
 
-def worker_initializer(initializer: Callable[..., None] | None, parent: int, *initargs: Any) -> None:
+def worker_initializer(initializer: Callable[..., None] | None, parent: int, kernel_signal: bool,
+                       *initargs: Any) -> None:
     from .budget import mark_worker
 
-    die_with_parent(parent)
+    die_with_parent(parent, kernel_signal)
     mark_worker()
     if initializer:
         initializer(*initargs)

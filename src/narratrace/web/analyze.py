@@ -76,9 +76,17 @@ def _run(request: Request, items: list[RawItem | Rejection], cancel: threading.E
         from ..pipeline import run_items
     except ImportError as exc:  # pragma: no cover - the pipeline ships with the package
         raise HTTPException(503, f"the analysis pipeline is not available in this build: {exc}") from None
+    from .worker import BrokenProcessPool
+
     state = request.app.state.web
     store, settings = state.store, state.settings
-    summary = run_items(items, store, settings, "serve:analyze", [SOURCE], jobs=1, cancel=cancel)
+    worker = state.worker.executor() if settings.analysis_process else None
+    try:
+        summary = run_items(items, store, settings, "serve:analyze", [SOURCE], jobs=1, cancel=cancel,
+                            executor=worker)
+    except BrokenProcessPool:
+        state.worker.stop()  # the next analysis starts a new worker
+        return {"worker_died": True}
     articles = [to_dict(a) for a in store.articles.get_many(summary.ids_of())]
     rejected = [{"reason": r.reason, "detail": r.detail, "line": r.source.line} for r in summary.rejected]
     out: dict[str, Any] = {"articles": articles, "rejected": rejected}
@@ -95,6 +103,13 @@ async def analyze_request(request: Request) -> Response:
     items = parse_items(body, ctype)
     await anyio.to_thread.run_sync(keep_pasted, state.store, body, ctype, items)
     result, why = await _cancellable(request, items, state.settings.max_analysis_seconds)
+    if result.get("worker_died"):
+        detail = ("the analysis process ended while it analysed this request (killed, or out of the "
+                  "machine's memory); articles stored before stay stored, the run is marked failed; "
+                  "the next request starts a new analysis process")
+        return JSONResponse({"type": "about:blank", "title": "Analysis process died", "status": 503,
+                             "detail": detail}, status_code=503, media_type="application/problem+json",
+                            headers={"retry-after": "10"})
     if why == "deadline":
         limit = state.settings.max_analysis_seconds
         detail = (f"the analysis stopped after [serve] max_analysis_seconds = {limit} s; "

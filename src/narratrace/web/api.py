@@ -370,6 +370,7 @@ async def put_narrative(request: Request, narrative_id: Ident) -> Response:
         saved = await run_in_threadpool(save_narrative, narrative_id, data, w.catalogue)
     except EditError as exc:
         raise HTTPException(exc.status, str(exc)) from None
+    w.worker.invalidate()  # its matcher was built from the catalogue before the edit
     headers = {}
     try:
         from ..pipeline import rematch_archive

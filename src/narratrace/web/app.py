@@ -36,6 +36,7 @@ from ..text.bidi import close_bidi
 from .corpus import TTLCache
 from .render import safe_url
 from .search import SearchIndex
+from .worker import AnalysisWorker
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -64,6 +65,7 @@ class WebState:
     settings: Settings
     search: SearchIndex
     templates: Environment
+    worker: AnalysisWorker  # the process POST /api/analyze items run in (web/worker.py)
     cache: TTLCache = field(default_factory=TTLCache)
     catalogue: CatalogueSource = field(default_factory=CatalogueSource)  # as the analyses read it
     max_body: int = MAX_BODY_BYTES
@@ -238,13 +240,16 @@ def _request_threads(n: int) -> Any:
     the fused search answered at a median of 177-231 ms on 40 threads and 126-193 ms on
     3-4 (docs/benchmarks.md). Requests beyond ``n`` wait in the event loop, which costs
     nothing. Analyses (POST /api/analyze) run on a limiter of their own, so a long one
-    never takes a reader's thread.
+    never takes a reader's thread. At shutdown the analysis process is ended.
     """
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = n
-        yield
+        try:
+            yield
+        finally:
+            app.state.web.worker.stop()
 
     return lifespan
 
@@ -278,6 +283,7 @@ def create_app(
     search = SearchIndex(store, encoder=settings.encoder_for("stories.v1") or DEFAULT_ENCODER)
     catalogue = CatalogueSource.from_options(settings.catalogue_options())
     app.state.web = WebState(store=store, settings=settings, search=search, templates=_templates(),
+                             worker=AnalysisWorker(settings),
                              catalogue=catalogue)
     _install_errors(app)
     app.include_router(api.router)
