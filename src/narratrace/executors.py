@@ -71,6 +71,10 @@ class PoolExecutor:
                                          mp_context=multiprocessing.get_context(context) if context else None,
                                          initargs=(initializer, os.getpid(), kernel_signal, *initargs))
 
+    def start(self) -> None:
+        """Start the workers now (their initializer loads the models) instead of at the first item."""
+        self._pool.submit(os.getpid)
+
     def pids(self) -> list[int]:
         """The worker processes' ids (those started so far)."""
         return [p.pid for p in (getattr(self._pool, "_processes", None) or {}).values() if p.pid is not None]
@@ -92,6 +96,8 @@ class PoolExecutor:
         for proc in processes:
             if proc.is_alive():
                 proc.kill()
+        for proc in processes:
+            proc.join(timeout=2)  # reaped, so nothing of it is left behind
 
 
 CONNECT_TIMEOUT = "10s"

@@ -99,3 +99,15 @@ def test_analyses_can_run_on_the_servers_thread_when_configured(tmp_path: Path) 
         res = client.post("/api/analyze", content=_lines("The harbour bridge reopened on Monday."), headers=AUTH)
         assert res.status_code == 200 and len(res.json()["articles"]) == 1
         assert client.app.state.web.worker.pids() == []
+
+
+def test_serve_starts_the_analysis_process_before_the_first_analysis(tmp_path: Path) -> None:
+    from narratrace.web.server import _warm
+
+    settings = Settings(token="s3cret", analysers=("language.v1",), corpus=())
+    with TestClient(_warm(create_app(str(tmp_path / "w.db"), settings))) as client:
+        workers = client.app.state.web.worker.pids()
+        assert len(workers) == 1  # started with the app, not by the first request
+        res = client.post("/api/analyze", content=_lines("The harbour bridge reopened on Monday."), headers=AUTH)
+        assert res.status_code == 200 and client.app.state.web.worker.pids() == workers
+    assert not Path(f"/proc/{workers[0]}").exists()  # ended (and reaped) with the app

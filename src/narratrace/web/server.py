@@ -62,8 +62,12 @@ def allowed_hosts(host: str) -> list[str] | None:
 
 
 def _warm(app: Any) -> Any:
-    """Load the encoder and the vector matrix in the background, so the first search is quick."""
-    threading.Thread(target=app.state.web.search.semantic.warm_up, name="warm-up", daemon=True).start()
+    """Load the encoder and the vector matrix in the background, so the first search is quick;
+    with writes enabled, start the analysis process too, so the first analysis is."""
+    state = app.state.web
+    threading.Thread(target=state.search.semantic.warm_up, name="warm-up", daemon=True).start()
+    if state.settings.token and state.settings.analysis_process:
+        state.worker.start()
     return app
 
 

@@ -55,6 +55,11 @@ class AnalysisWorker:
                 self._end = weakref.finalize(self, self._pool.abort)
             return self._pool
 
+    def start(self) -> None:
+        """Start the worker and load its models now (``narratrace serve`` with writes enabled),
+        so the first analysis does not wait for them."""
+        self.executor().start()
+
     def pids(self) -> list[int]:
         with self._lock:
             return self._pool.pids() if self._pool is not None else []
