@@ -36,3 +36,42 @@ def test_a_place_then_a_person_are_not_joined() -> None:
     text = "Глава администрации Каховского муниципального округа Павел Филипчук сообщил об этом."
     ents = _ents(text, "ru")
     assert "Павел Филипчук" in ents and ents["Павел Филипчук"][0] == "PER"
+
+
+def _ids(text: str, labelled: list[tuple[str, str]]) -> dict[str, str | None]:
+    """Resolve hand-labelled mentions (the tagger's labels given, so the test does not depend
+    on a statistical model), each surface at its first position after the previous one."""
+    from narratrace.analyse.entities.canonical import AliasTable, resolve
+    from narratrace.analyse.entities.ner import Mention
+
+    mentions, pos = [], 0
+    for surface, label in labelled:
+        start = text.index(surface, pos)
+        mentions.append(Mention(start, start + len(surface), label, "ner"))
+        pos = start + len(surface)
+    return {text[e.start : e.end] + f"@{e.start}": e.canonical_id for e in resolve(text, mentions, AliasTable([]))}
+
+
+def test_a_typo_link_does_not_join_a_person_and_a_non_person() -> None:
+    # from a real weather report: "Winds" opening a sentence was merged with the person "Windy"
+    text = "The agency said: Winds will ease by noon. Windy Smith, a forecaster, agreed. Windy said so."
+    ids = _ids(text, [("Winds", "ORG"), ("Windy Smith", "PER"), ("Windy", "PER")])
+    assert ids["Winds@17"] != ids["Windy@77"] == ids["Windy Smith@42"]
+
+
+def test_a_typo_link_holds_when_the_name_was_tagged_a_person_somewhere() -> None:
+    text = "Putin spoke to Sauli Niinisto.\n\nNijnisto told Putin the move was a mistake. Putin told Niinisto no."
+    ids = _ids(text, [("Sauli Niinisto", "PER"), ("Nijnisto", "PER"), ("Niinisto", "LOC")])
+    assert ids["Nijnisto@32"] == ids["Niinisto@87"] == ids["Sauli Niinisto@15"]
+
+
+def test_a_typo_close_to_two_known_names_links_to_neither() -> None:
+    from narratrace.analyse.entities.canonical import AliasTable
+
+    table = AliasTable([{"id": "loc:marib", "name": "Marib", "type": "LOC"},
+                        {"id": "loc:marin", "name": "Marin", "type": "LOC"},
+                        {"id": "per:maria", "name": "Maria", "type": "PER"}])
+    assert table.fuzzy("Mariv") is None  # Marib, Marin and Maria are all one letter from it
+    assert table.fuzzy("Marja", ["PER"]) == "q:per:maria"
+    assert table.fuzzy("Marja", ["ORG"]) is None  # tagged only as a body: not the person
+    assert table.fuzzy("Mareb", ["LOC"]) == "q:loc:marib"

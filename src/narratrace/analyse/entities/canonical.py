@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -53,6 +53,19 @@ UNRESOLVED_TYPES = frozenset({"DATE", "MONEY", "PERCENT"})
 MAX_MENTION_CHARS = 100
 # an elided French article is a word of its own, so that "l'État islamique" starts at "État"
 _WORD = re.compile(r"\b[lLdDjJ](?=['’][\w\u00C0-\u024F])|[\w\u00C0-\u024F]+(?:[-'’.][\w\u00C0-\u024F]+)*")
+
+
+def kinds_agree(mine: Collection[str], theirs: Collection[str]) -> bool:
+    """Whether what the tagger said of two names (every label either got in the article)
+    allows one entity. A typo link, made on spelling alone, must not join a person to a place
+    or a body: "Winds" opening a sentence (ORG) is no typo of "Wanda" (PER), nor "Marib" of
+    "Maria". So a name tagged only as a person and one never tagged as a person do not link.
+    Nothing finer: the tagger labels unknown capitalised words ORG (the datelines "MOSCOU",
+    "IDLIB", the typo "Iblib"), and one mention's label is noisy ("Putin told Niinisto" tags
+    Niinisto as a place, a Bulgarian "Русия" is a place once and a person once), so a name
+    with both kinds of label agrees with anything, and so does MISC, the tagger's "don't know"."""
+    kinds = [{"PER" if label == "PER" else "other" for label in labels if label != "MISC"} for labels in (mine, theirs)]
+    return not ({"PER"} in kinds and {"other"} in kinds)
 
 
 @dataclass(frozen=True)
@@ -126,15 +139,16 @@ class AliasTable:
                 return None
         return eid
 
-    def fuzzy(self, surface: str) -> str | None:
-        """A known one-word name one typo away from ``surface`` (Iblib -> Idlib)."""
+    def fuzzy(self, surface: str, labels: Collection[str] = ()) -> str | None:
+        """The known one-word name one typo away from ``surface`` (Iblib -> Idlib), when there is
+        exactly one such entity and its type agrees with what the tagger said of the name
+        (``labels``, ``kinds_agree``): a typo close to two known names is evidence of neither."""
         folded = ascii_fold(surface)
         if len(folded) < 5 or not folded.isalpha():
             return None
-        for other, eid in self.folded.items():
-            if is_typo(folded, other):
-                return eid
-        return None
+        found = {eid for other, eid in self.folded.items() if is_typo(folded, other)}
+        found = {eid for eid in found if kinds_agree(labels, (self.entities[eid].type,))}
+        return next(iter(found)) if len(found) == 1 else None
 
     def scan(self, text: str) -> list[Mention]:
         """Every known alias in the text (longest match first, acronyms in capitals only)."""
@@ -334,9 +348,10 @@ def resolve(text: str, mentions: Sequence[Mention], table: AliasTable, fuzzy: bo
     surfaces = [text[m.start : m.end] for m in merged]
     keys = [name_key(s) for s in surfaces]
     known: list[str | None] = [table.lookup(s) for s in surfaces]
+    said = _labels_said(merged, surfaces, keys)
     for i, m in enumerate(merged):
         if known[i] is None and m.label not in UNRESOLVED_TYPES and fuzzy:
-            known[i] = table.fuzzy(surfaces[i]) if m.label != "NORP" else None
+            known[i] = table.fuzzy(surfaces[i], said(i)) if m.label != "NORP" else None
     groups = _Groups(len(merged))
     open_ids = [i for i, m in enumerate(merged) if known[i] is None and m.label not in UNRESOLVED_TYPES and keys[i]]
     resolvable = [i for i, m in enumerate(merged) if m.label not in UNRESOLVED_TYPES and keys[i]]
@@ -348,7 +363,7 @@ def resolve(text: str, mentions: Sequence[Mention], table: AliasTable, fuzzy: bo
         if by_key[keys[i]] != i:
             groups.union(by_key[keys[i]], i)
             continue
-        target = _link(i, surfaces, keys, word_sets, merged, resolvable, text, fuzzy)
+        target = _link(i, surfaces, keys, word_sets, merged, resolvable, said, fuzzy)
         if target is not None:
             groups.union(target, i)
     # a group takes the table id of any member resolved through the table
@@ -386,6 +401,23 @@ def resolve(text: str, mentions: Sequence[Mention], table: AliasTable, fuzzy: bo
     return out
 
 
+def _labels_said(merged: list[Mention], surfaces: list[str], keys: list[str]) -> Callable[[int], frozenset[str]]:
+    """What the tagger said of mention ``i``'s name anywhere in the article: the labels of its
+    mentions under the same key and of the fuller names whose words contain its words."""
+    by_key: dict[str, set[str]] = {}
+    for m, k in zip(merged, keys, strict=True):
+        by_key.setdefault(k, set()).add(m.label)
+    words = [set(word_keys(s)) for s in surfaces]
+
+    @functools.cache
+    def said(i: int) -> frozenset[str]:
+        found = set(by_key.get(keys[i], ()))
+        found.update(merged[j].label for j in range(len(merged)) if words[i] and words[i] < words[j])
+        return frozenset(found)
+
+    return said
+
+
 def _representative(idx: list[int], surfaces: list[str], merged: list[Mention]) -> int:
     """The fullest name of a group (most words, then most frequent, then first)."""
     counts = Counter(surfaces[i] for i in idx)
@@ -399,7 +431,7 @@ def _link(
     word_sets: dict[int, set[str]],
     merged: list[Mention],
     candidates: list[int],
-    text: str,
+    said: Callable[[int], frozenset[str]],
     fuzzy: bool,
 ) -> int | None:
     """Another mention of the same article that mention ``i`` is a short or variant form of."""
@@ -407,7 +439,8 @@ def _link(
     if keys[i].startswith("="):  # acronym: "Long Name (ACR" or the initials of a mention
         letters = keys[i][1:]
         hits = {
-            keys[j]: j for j in candidates if j != i and len(word_sets[j]) >= 2 and initials(surfaces[j]) == letters
+            keys[j]: j for j in candidates
+            if j != i and len(word_sets[j]) >= 2 and initials(surfaces[j]) == letters
         }
         return next(iter(hits.values())) if len(hits) == 1 else None
     mine = word_sets[i]
@@ -424,6 +457,7 @@ def _link(
             keys[j]: j
             for j in candidates
             if j != i and " " not in surfaces[j] and is_typo(folded, ascii_fold(surfaces[j]))
+            and kinds_agree(said(i), said(j))
         }
         if len(close) == 1:
             j = next(iter(close.values()))
