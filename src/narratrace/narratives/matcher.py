@@ -31,9 +31,9 @@ import yaml
 
 from ..config import environ
 from ..embed import Encoder, memo
+from ..embed.units import MAX_BODY_CHARS, body_units
 from ..records import Article, NarrativeMatch, Span
 from ..text.fold import fold, fold_phrase
-from ..text.sentences import UNIT_CHARS, split_sentences
 from .catalogue import Catalogue
 from .head import HeadRow, document_vector, narrative_heads, sigmoid, stance_head
 from .lexicon import PhraseIndex, tokenize
@@ -41,8 +41,6 @@ from .stance import StanceCues, StanceRules, classify, find_cues, stance_feature
 
 Vectors = npt.NDArray[np.float32]
 _PARAMS = Path(__file__).with_name("data") / "matcher.yaml"
-MAX_BODY_CHARS = 60_000  # longer bodies are matched on their first 60k characters
-MAX_SENTENCES = 150
 
 
 @dataclass(frozen=True)
@@ -132,7 +130,7 @@ def extra_title(body: str, title: str | None) -> bool:
 def document_texts(body: str, title: str | None) -> list[str]:
     """The texts an article's document vector is the mean of: its sentences as the matcher
     splits them, and the headline when it is a unit of its own (``Matcher.candidates``)."""
-    texts = [s.text for s in split_sentences(body[:MAX_BODY_CHARS], UNIT_CHARS, MAX_SENTENCES)]
+    texts = [s.text for s in body_units(body)]
     if title and extra_title(body, title):
         texts.append(title.strip()[:600])
     return texts
@@ -320,7 +318,7 @@ class Matcher:
     def candidates(self, body: str, title: str | None = None) -> tuple[list[Span], list[Candidate], Any]:
         """Sentences of the body, scored candidates, and the lexical context for stance."""
         body = body[:MAX_BODY_CHARS]
-        sentences = split_sentences(body, UNIT_CHARS, MAX_SENTENCES)
+        sentences = body_units(body)
         texts = [s.text for s in sentences]
         parents: list[int] = []
         if self.params.clauses:

@@ -32,12 +32,13 @@ import numpy as np
 
 from ..embed import DEFAULT_ENCODER, encoder_identity, memo
 from ..embed.sentences import SentenceSet, sentence_key
+from ..embed.units import MAX_BODY_CHARS
 from ..records import Article
 from ..text.fold import fold, fold_phrase
 from .catalogue import Catalogue
 from .head import NARRATIVE_HEAD, LinearHead, sigmoid
 from .lexicon import PhraseIndex
-from .matcher import MAX_BODY_CHARS, Matcher, MatcherParams
+from .matcher import Matcher, MatcherParams
 
 if TYPE_CHECKING:
     from ..store import Store
