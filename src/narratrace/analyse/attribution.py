@@ -35,10 +35,9 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from ..records import Article, Attribution, Entity
 from ..text.sentences import Span, split_sentences
+from ..yamlfile import load_yaml
 from .quotes import QuoteSpan, quote_spans
 
 MAX_TEXT_CHARS = 200_000
@@ -90,7 +89,7 @@ class Cues:
 @functools.cache
 def _cue_file(lang: str) -> dict[str, Any]:
     path = resources.files("narratrace.analyse") / "data" / f"attribution_{lang}.yaml"
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = load_yaml(path.read_text(encoding="utf-8"))
     return data
 
 

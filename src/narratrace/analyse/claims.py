@@ -26,10 +26,9 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from ..records import Article, Attribution, Claim, Entity
 from ..text.sentences import split_sentences
+from ..yamlfile import load_yaml
 
 MAX_TEXT_CHARS = 200_000
 MIN_WORDS, MAX_WORDS = 5, 120
@@ -106,7 +105,7 @@ def load_model(data: Mapping[str, Any]) -> ClaimModel:
 
 def model_data() -> dict[str, Any]:
     path = resources.files("narratrace.analyse") / "data" / "claims.yaml"
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = load_yaml(path.read_text(encoding="utf-8"))
     return data
 
 

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-import yaml
+from ..yamlfile import load_yaml
 
 _ISO = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\s*$")
 
@@ -35,7 +35,7 @@ class Mention:
 @functools.cache
 def _tables() -> tuple[dict[str, int], dict[str, int]]:
     source = resources.files("narratrace.analyse").joinpath("data/dates.yaml")
-    data = yaml.safe_load(source.read_text("utf-8"))
+    data = load_yaml(source.read_text("utf-8"))
     months: dict[str, int] = {}
     weekdays: dict[str, int] = {}
     for table in data["months"].values():

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-import yaml
 from lxml import html as lxml_html  # type: ignore[import-untyped]
 
 from ..records import Comment
+from ..yamlfile import load_yaml
 from .comments import comment_date
 from .markup import block_text, is_fragment, prune
 
@@ -42,7 +42,7 @@ class HtmlExtract:
 
 @functools.cache
 def _layouts() -> list[dict[str, Any]]:
-    data = yaml.safe_load(resources.files("narratrace.clean").joinpath("data/html.yaml").read_text("utf-8"))
+    data = load_yaml(resources.files("narratrace.clean").joinpath("data/html.yaml").read_text("utf-8"))
     return list(data["layouts"])
 
 

@@ -16,8 +16,9 @@ import re
 from importlib import resources
 from typing import Any
 
-import yaml
 from lxml import etree  # type: ignore[import-untyped]
+
+from ..yamlfile import load_yaml
 
 BLOCKS = frozenset(
     {
@@ -41,7 +42,7 @@ _BLANKS = re.compile(r"\n\s*\n\s*")
 
 @functools.cache
 def _rules() -> list[tuple[str, Any]]:
-    data = yaml.safe_load(resources.files("narratrace.clean").joinpath("data/html.yaml").read_text("utf-8"))
+    data = load_yaml(resources.files("narratrace.clean").joinpath("data/html.yaml").read_text("utf-8"))
     return [(str(r["kind"]), etree.XPath(r["xpath"])) for r in data.get("debris") or []]
 
 

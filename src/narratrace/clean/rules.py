@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import yaml
+from ..yamlfile import load_yaml
 
 WHERE = ("line", "lead", "comments", "thread", "footer", "keep")
 
@@ -92,7 +92,7 @@ class RuleSet:
 
 
 def parse_rules(text: str, origin: str = "rules") -> list[Rule]:
-    data = yaml.safe_load(text) or {}
+    data = load_yaml(text) or {}
     rules: list[Rule] = []
     for lang, entries in data.items():
         for i, entry in enumerate(entries or []):

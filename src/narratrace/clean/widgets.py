@@ -12,7 +12,7 @@ import functools
 import re
 from importlib import resources
 
-import yaml
+from ..yamlfile import load_yaml
 
 MAX_ROW = 200  # characters; a longer line is prose
 _SEPARATOR = re.compile(r"\s{2,}|\t|\s[|·•]\s")
@@ -24,7 +24,7 @@ _PROSE_END = re.compile(r"[.!?;,]$")
 @functools.cache
 def _words() -> tuple[frozenset[str], frozenset[str]]:
     source = resources.files("narratrace.clean").joinpath("data/widgets.yaml")
-    data = yaml.safe_load(source.read_text("utf-8"))
+    data = load_yaml(source.read_text("utf-8"))
     return frozenset(data["share"]), frozenset(data["amount_words"])
 
 

@@ -29,8 +29,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from ..yamlfile import load_yaml
 from .base import Exporter
 
 NAMESPACE = uuid.UUID("00abedb4-aa42-466c-9c01-fed23315a9b7")  # STIX 2.1's namespace for deterministic ids
@@ -44,7 +43,7 @@ _DAY = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?")
 @cache
 def disarm() -> dict[str, Any]:
     """The DISARM mapping: version, technique names by T-number, relay tiers to T-numbers."""
-    data: dict[str, Any] = yaml.safe_load(_DISARM.read_text(encoding="utf-8"))
+    data: dict[str, Any] = load_yaml(_DISARM.read_text(encoding="utf-8"))
     return data
 
 

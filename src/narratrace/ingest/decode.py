@@ -22,8 +22,9 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-import yaml
 from charset_normalizer import from_bytes
+
+from ..yamlfile import load_yaml
 
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -102,7 +103,7 @@ def _utf16_without_bom(data: bytes) -> Decoded | Undecodable | None:
 @functools.cache
 def _alphabets() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
     raw = resources.files("narratrace.ingest").joinpath("data/alphabets.yaml").read_text("utf-8")
-    data = yaml.safe_load(raw)
+    data = load_yaml(raw)
     letters = {str(k): frozenset(str(v)) for k, v in data["letters"].items()}
     return letters, frozenset(str(data["symbols"]))
 

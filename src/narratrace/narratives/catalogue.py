@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from ..config import environ
+from ..yamlfile import load_yaml
 
 SHIPPED_DIR = Path(__file__).with_name("data") / "narratives"
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
@@ -148,7 +149,7 @@ def read_narrative(path: Path) -> Narrative:
     if path.stat().st_size > MAX_FILE_BYTES:
         raise CatalogueError(f"{path}: larger than {MAX_FILE_BYTES} bytes; is it really a narrative?")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise CatalogueError(f"{path}: not valid YAML: {exc}") from None
     return narrative_from_data(data, str(path))

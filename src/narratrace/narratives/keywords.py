@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-import yaml
+from ..yamlfile import load_yaml
 
 _MAP = Path(__file__).with_name("data") / "euvsdisinfo_keywords.yaml"
 
@@ -20,7 +20,7 @@ _MAP = Path(__file__).with_name("data") / "euvsdisinfo_keywords.yaml"
 @cache
 def keyword_map(path: Path = _MAP) -> dict[str, tuple[frozenset[str], tuple[frozenset[str], ...]]]:
     """Narrative id -> (keywords any of which suffices, groups all of whose keywords are needed)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml(path.read_text(encoding="utf-8")) or {}
     out = {}
     for nid, rule in data.items():
         rule = rule or {}

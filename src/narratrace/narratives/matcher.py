@@ -27,13 +27,13 @@ from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
-import yaml
 
 from ..config import environ
 from ..embed import Encoder, memo
 from ..embed.units import MAX_BODY_CHARS, body_units
 from ..records import Article, NarrativeMatch, Span
 from ..text.fold import fold, fold_phrase
+from ..yamlfile import load_yaml
 from .catalogue import Catalogue
 from .head import HeadRow, document_vector, narrative_heads, sigmoid, stance_head
 from .lexicon import PhraseIndex, tokenize
@@ -69,7 +69,7 @@ class MatcherParams:
 
     @classmethod
     def load(cls, path: Path = _PARAMS, **overrides: Any) -> MatcherParams:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
         data.update({k: v for k, v in overrides.items() if v is not None})
         if overrides.get("threshold") is not None:  # an explicit threshold applies to every narrative
             data["threshold_head"] = overrides["threshold"]

@@ -28,9 +28,9 @@ from typing import cast
 
 import numpy as np
 import numpy.typing as npt
-import yaml
 
 from ..text.sentences import Span
+from ..yamlfile import load_yaml
 from .lexicon import Hit, PhraseIndex
 
 STANCES = ("promotes", "reports", "refutes")
@@ -52,7 +52,7 @@ class StanceRules:
 
 @cache
 def _index() -> PhraseIndex:
-    data = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    data = load_yaml(_DATA.read_text(encoding="utf-8"))
     index = PhraseIndex()
     for stance_key in ("refutes", "refutes_weak", "reports", "promotes", "purpose"):
         for phrases in (data.get(stance_key) or {}).values():

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import IO, Any
-
-import networkx as nx
+from typing import IO, TYPE_CHECKING, Any
 
 from .graph import OutletNetwork
+
+if TYPE_CHECKING:  # networkx costs 0.4 s to import: only what draws or exports a graph loads it
+    import networkx as nx
 
 FORMATS = ("gexf", "graphml", "json")
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -25,6 +26,8 @@ def xml_safe(value: Any) -> Any:
 
 
 def _safe_graph(network: OutletNetwork) -> nx.DiGraph:
+    import networkx as nx
+
     graph = network.to_graph()
     safe = nx.DiGraph(**{k: xml_safe(v) for k, v in graph.graph.items()})
     for node, data in graph.nodes(data=True):
@@ -50,6 +53,8 @@ def network_json(network: OutletNetwork) -> dict[str, Any]:
 
 def write_network(network: OutletNetwork, fmt: str, stream: IO[bytes]) -> None:
     """Write ``network`` as ``fmt`` (one of ``FORMATS``) to a binary stream."""
+    import networkx as nx
+
     if fmt == "json":
         stream.write(json.dumps(network_json(network), ensure_ascii=False, indent=1).encode("utf-8") + b"\n")
     elif fmt == "gexf":

@@ -16,11 +16,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
 from .edges import TIERS, RelayEdge, moment
+
+if TYPE_CHECKING:  # networkx costs 0.4 s to import: only what draws or exports a graph loads it
+    import networkx as nx
 
 UNKNOWN_OUTLET = "(unknown outlet)"
 
@@ -79,6 +82,8 @@ class OutletNetwork:
 
     def to_graph(self) -> nx.DiGraph:
         """A networkx graph (the GEXF, GraphML and JSON exports are written from it)."""
+        import networkx as nx
+
         graph = nx.DiGraph(window_hours=self.window_hours if self.window_hours is not None else -1.0)
         for n in self.nodes:
             graph.add_node(n.outlet, label=n.outlet, relayed=n.relayed, relayed_from_it=n.relayed_from_it,
@@ -138,6 +143,8 @@ def coordinated_groups(edges: list[RelayEdge], window: float | None,
     if not weights:
         return []
     cut = max(params.min_copublished, float(np.percentile(list(weights.values()), params.edge_percentile * 100)))
+    import networkx as nx
+
     graph = nx.Graph()
     for (a, b), w in weights.items():
         if w >= cut:

@@ -33,6 +33,7 @@ import yaml
 from rapidfuzz.distance import Levenshtein
 
 from ...records import Entity
+from ...yamlfile import load_yaml
 from .ner import Mention
 from .normalise import (
     ascii_fold,
@@ -81,7 +82,7 @@ class AliasError(ValueError):
 
 def _read_aliases(text: str, origin: str) -> list[dict[str, Any]]:
     try:
-        data = yaml.safe_load(text) or []
+        data = load_yaml(text) or []
     except yaml.YAMLError as exc:
         raise AliasError(f"{origin}: not valid YAML: {exc}") from None
     if not isinstance(data, list):

@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from ...text.fold import translit
+from ...yamlfile import load_yaml
 
 MAX_NAME_CHARS = 200  # a "name" longer than this is not a name: cut, bounding every cost
 
@@ -70,7 +69,7 @@ class NameRules:
 @functools.cache
 def rules() -> NameRules:
     path = resources.files("narratrace.analyse.entities") / "data" / "name_rules.yaml"
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = load_yaml(path.read_text(encoding="utf-8"))
     variants = {v: k for k, vs in data["word_variants"].items() for v in vs}
 
     def words(key: str) -> frozenset[str]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import yaml
+from ...yamlfile import load_yaml
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Labels:
 
 def _read(name: str) -> dict[str, Any]:
     path = resources.files("narratrace.analyse.techniques") / "data" / name
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = load_yaml(path.read_text(encoding="utf-8"))
     return data
 
 

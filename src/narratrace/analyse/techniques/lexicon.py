@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-import yaml
+from ...yamlfile import load_yaml
 
 LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "ru", "pl")
 
@@ -120,5 +120,5 @@ def load(lang: str) -> Lexicon:
     path = resources.files("narratrace.analyse.techniques") / "data" / f"lexicon_{lang}.yaml"
     if lang not in LANGUAGES or not path.is_file():
         return Lexicon(lang)
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml(path.read_text(encoding="utf-8")) or {}
     return build(lang, data)
