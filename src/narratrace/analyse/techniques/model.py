@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .features import _CACHE, DIM, ArticleContext, h, span_features, token_features
+from .vectors import ArticleVectors
 
 FloatArray = npt.NDArray[np.float32]
 _EDGE_PUNCT = set(".,;:!?)(-–—…")
@@ -36,6 +37,9 @@ class FamilyWeights:
     gap: float  # a single token between two runs joins them when its probability reaches this
     calib: tuple[float, float]  # Platt a, b on the logit of span_prob * technique_prob
     norm: bool = False  # span feature counts L2-normalised before the classifier
+    dense: FloatArray | None = None  # (n_classes, 2 * vectors.DIM): span and sentence vectors
+    gate: FloatArray | None = None  # (vectors.DIM + 2,): sentence gate weights, intercept last
+    gate_alpha: float = 0.0  # weight of the gate's logit added to each token's logit
 
 
 @dataclass(frozen=True)
@@ -55,8 +59,15 @@ def from_arrays(arrays: dict[str, Any], meta: dict[str, Any]) -> Weights:
             float(m["gap"]),
             (float(m["calib"][0]), float(m["calib"][1])),
             bool(m.get("classifier_norm", False)),
+            _optional(arrays, f"{fam}_dense"),
+            _optional(arrays, "gate"),
+            float(m.get("gate_alpha", 0.0)),
         )
     return Weights(tuple(meta["classes"]), fams, meta)
+
+
+def _optional(arrays: dict[str, Any], key: str) -> FloatArray | None:
+    return np.asarray(arrays[key], dtype=np.float32) if key in arrays else None
 
 
 @functools.cache
@@ -76,8 +87,18 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-def tag(ctx: ArticleContext, w: FamilyWeights, lexical: bool) -> list[float]:
-    """Probability of each token to be inside a persuasion span."""
+def gate(vecs: ArticleVectors | None, w: FamilyWeights) -> dict[int, float]:
+    """Sentence number -> the gate's logit (does this sentence hold a span?), times its weight."""
+    if vecs is None or w.gate is None or not w.gate_alpha:
+        return {}
+    logits = vecs.gate_inputs() @ w.gate[:-1] + w.gate[-1]
+    return {s: w.gate_alpha * float(x) for s, x in zip(vecs.sent_ids, logits, strict=True)}
+
+
+def tag(
+    ctx: ArticleContext, w: FamilyWeights, lexical: bool, sent_logits: dict[int, float] | None = None
+) -> list[float]:
+    """Probability of each token to be inside a persuasion span (its own logit plus its sentence's gate)."""
     n = len(ctx.tokens)
     if not n:
         return []
@@ -88,6 +109,8 @@ def tag(ctx: ArticleContext, w: FamilyWeights, lexical: bool) -> list[float]:
         bounds[i] = len(flat)
         flat.extend([get(f) or h(f) for f in token_features(ctx, i, lexical)])
     x = np.add.reduceat(w.tagger[np.asarray(flat, dtype=np.int64)], bounds)
+    if sent_logits:
+        x = x + np.array([sent_logits.get(t.sent, 0.0) for t in ctx.tokens], dtype=np.float32)
     probs: list[float] = (1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))).tolist()
     return probs
 
@@ -121,19 +144,33 @@ def decode(ctx: ArticleContext, probs: list[float], w: FamilyWeights) -> list[tu
     return out
 
 
-def classify(ctx: ArticleContext, body: str, start: int, end: int, w: FamilyWeights, lexical: bool) -> FloatArray:
-    """Technique probabilities (softmax over the PTC classes) of one span."""
-    return softmax_scores(w, [h(f) for f in span_features(ctx, start, end, body, lexical)])
+def classify(
+    ctx: ArticleContext,
+    body: str,
+    start: int,
+    end: int,
+    w: FamilyWeights,
+    lexical: bool,
+    dense_x: FloatArray | None = None,
+) -> FloatArray:
+    """Technique probabilities (softmax over the PTC classes) of one span.
+
+    ``dense_x`` is the span's row of ``ArticleVectors.span_inputs``; without it the
+    dense half of the classifier contributes nothing (weaker, never wrong-shaped).
+    """
+    return softmax_scores(w, [h(f) for f in span_features(ctx, start, end, body, lexical)], dense_x)
 
 
-def softmax_scores(w: FamilyWeights, idx: list[int]) -> FloatArray:
-    """Softmax of the classifier's scores for one span's hashed feature indices."""
+def softmax_scores(w: FamilyWeights, idx: list[int], dense_x: FloatArray | None = None) -> FloatArray:
+    """Softmax of the classifier's scores for one span's hashed feature indices and encoder inputs."""
     if w.norm:
         uniq, counts = np.unique(np.asarray(idx, dtype=np.int64), return_counts=True)
         x = counts.astype(np.float32)
         scores = (w.classifier[:, uniq] @ x) / float(np.sqrt((x * x).sum()))
     else:
         scores = w.classifier[:, idx].sum(axis=1)
+    if dense_x is not None and w.dense is not None:
+        scores = scores + w.dense @ dense_x
     scores = scores - scores.max()
     e = np.exp(scores)
     out: FloatArray = (e / e.sum()).astype(np.float32)
