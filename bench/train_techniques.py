@@ -26,6 +26,7 @@ from narratrace.analyse.techniques import features as F
 from narratrace.analyse.techniques import lexicon as L
 from narratrace.analyse.techniques import model as M
 from narratrace.analyse.techniques import scoring as S
+from narratrace.analyse.techniques import smoother as SM
 from narratrace.analyse.techniques import vectors as V
 
 DEFAULT_PTC = Path(__file__).resolve().parents[1] / ".." / ".." / "shared" / "eval" / "persuasion"
@@ -123,7 +124,7 @@ def fit_tagger(x: sparse.csr_matrix, y: np.ndarray, c: float) -> np.ndarray:
 
 def fit_classifier(x: sparse.csr_matrix, labels: list[str], classes: list[str], c: float) -> np.ndarray:
     """One-vs-rest logistic regressions (liblinear); the analyser takes a softmax of their scores."""
-    w = np.zeros((len(classes), F.DIM), dtype=np.float32)
+    w = np.zeros((len(classes), x.shape[1]), dtype=np.float32)
     for k, lab in enumerate(classes):
         y = np.array([t == lab for t in labels], dtype=np.int8)
         if y.sum() == 0:
@@ -185,22 +186,37 @@ def calibrate(
     return float(clf.coef_[0][0]), float(clf.intercept_[0])
 
 
-def tune_decoding(
-    arts: list[dict[str, Any]], oof_tok: np.ndarray, gate_tok: np.ndarray, tok_art: np.ndarray
-) -> tuple[float, float, float, float]:
-    """(CV SI F1, threshold, gap, gate weight) best on the out-of-fold token and gate logits."""
-    best = (0.0, 0.5, 0.5, 0.0)
-    for alpha in (0.0, 1.0, 1.5, 2.0):
-        z = oof_tok + alpha * gate_tok
-        p = 1 / (1 + np.exp(-np.clip(z, -30, 30)))
-        probs = [p[tok_art == i] for i in range(len(arts))]
-        for thr in np.arange(0.1, 0.6, 0.025):
-            for gap in (thr, thr * 0.6, thr * 0.3):
-                prf = si_at(arts, probs, float(thr), float(gap))
-                if prf.f1 > best[0]:
-                    best = (prf.f1, float(thr), float(gap), alpha)
-        print(f"    gate weight {alpha}: best CV SI F1 so far {best[0]:.4f}", flush=True)
+def tune_thresholds(arts: list[dict[str, Any]], p: np.ndarray, tok_art: np.ndarray) -> tuple[float, float, float]:
+    """(CV SI F1, threshold, gap) best for out-of-fold token probabilities ``p``."""
+    probs = [p[tok_art == i] for i in range(len(arts))]
+    best = (0.0, 0.5, 0.5)
+    for thr in np.arange(0.05, 0.6, 0.025):
+        for gap in (thr, thr * 0.6, thr * 0.3):
+            prf = si_at(arts, probs, float(thr), float(gap))
+            if prf.f1 > best[0]:
+                best = (prf.f1, float(thr), float(gap))
     return best
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-np.clip(z, -30, 30)))
+
+
+def fit_smoother(
+    arts: list[dict[str, Any]], z: np.ndarray, g: np.ndarray, tok_art: np.ndarray, folds: list[int], k_folds: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The second-level token model on out-of-fold logits: its own out-of-fold probabilities and final weights."""
+    x = np.vstack([SM.inputs(a["ctx"], z[tok_art == i], g[tok_art == i]) for i, a in enumerate(arts)])
+    y = np.concatenate([a["y"] for a in arts])
+    tok_fold = np.asarray(folds)[tok_art]
+    oof = np.zeros(len(y), dtype=np.float32)
+    for k in range(k_folds):
+        clf = LogisticRegression(C=1.0, max_iter=1000)
+        clf.fit(x[tok_fold != k], y[tok_fold != k])
+        oof[tok_fold == k] = clf.predict_proba(x[tok_fold == k])[:, 1]
+    clf = LogisticRegression(C=1.0, max_iter=1000)
+    clf.fit(x, y)
+    return oof, np.concatenate([clf.coef_[0], clf.intercept_]).astype(np.float32)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -209,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=3)
     ap.add_argument("--tagger-c", type=float, default=0.1)
     ap.add_argument("--classifier-c", type=float, default=1.0)
+    ap.add_argument("--smoother", action=argparse.BooleanOptionalAction, default=True,
+                    help="fit the second-level token model (kept only when it beats the gate in CV)")
     ap.add_argument("--out", type=Path, default=Path(M.__file__).parent / "data")
     args = ap.parse_args(argv)
     t0 = time.time()
@@ -252,14 +270,24 @@ def main(argv: list[str] | None = None) -> int:
             sc = np.exp(sc - sc.max(axis=1, keepdims=True))
             oof_span[~trs] = sc / sc.sum(axis=1, keepdims=True)
             print(f"  {fam} fold {k} done ({time.time() - t0:.0f}s)", flush=True)
-        best3 = tune_decoding(arts, oof_tok, gate_tok, tok_art)
-        z = oof_tok + best3[3] * gate_tok
-        p = 1 / (1 + np.exp(-np.clip(z, -30, 30)))
+        best, alpha, p = (0.0, 0.5, 0.5), 0.0, oof_tok
+        for a_try in (0.0, 1.0, 1.5, 2.0, 3.0):
+            p_try = sigmoid(oof_tok + a_try * gate_tok)
+            b_try = tune_thresholds(arts, p_try, tok_art)
+            print(f"    gate weight {a_try}: CV SI F1 {b_try[0]:.4f}", flush=True)
+            if b_try[0] > best[0]:
+                best, alpha, p = b_try, a_try, p_try
+        smooth_p, smooth_w = fit_smoother(arts, oof_tok, gate_tok, tok_art, folds, args.folds)
+        b_smooth = tune_thresholds(arts, smooth_p, tok_art)
+        print(f"    smoother: CV SI F1 {b_smooth[0]:.4f}", flush=True)
+        use_smoother = args.smoother and b_smooth[0] > best[0]
+        if use_smoother:
+            best, p = b_smooth, smooth_p
+            arrays[f"{fam}_smoother"] = smooth_w
         probs = [p[tok_art == i] for i in range(len(arts))]
-        best = best3[:3]
         tc = S.tc_micro_f1([[classes[int(np.argmax(p))]] for p in oof_span], [[lab] for lab in slabels])
-        print(f"{fam}: CV SI F1 {best[0]:.3f} at threshold {best[1]:.3f} gap {best[2]:.3f} gate {best3[3]}; "
-              f"CV TC micro-F1 (one label per span) {tc:.3f}")
+        print(f"{fam}: CV SI F1 {best[0]:.3f} at threshold {best[1]:.3f} gap {best[2]:.3f} gate {alpha} "
+              f"smoother {use_smoother}; CV TC micro-F1 (one label per span) {tc:.3f}")
         calib = calibrate(arts, probs, folds, fold_classifiers, classes, best, lexical)
         print(f"{fam}: Platt calibration a={calib[0]:.3f} b={calib[1]:.3f}")
         arrays[f"{fam}_tagger"] = fit_tagger(x_tok, y_tok, args.tagger_c).astype(np.float16)
@@ -267,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         arrays[f"{fam}_classifier"] = wc[:, : F.DIM].astype(np.float16)
         arrays[f"{fam}_dense"] = wc[:, F.DIM :].astype(np.float16)
         meta["families"][fam] = {
-            "threshold": best[1], "gap": best[2], "gate_alpha": best3[3], "calib": list(calib),
+            "threshold": best[1], "gap": best[2], "gate_alpha": alpha, "calib": list(calib),
             "cv": {"si_f1": round(best[0], 4), "tc_micro_f1": round(tc, 4), "folds": args.folds},
         }
     args.out.mkdir(parents=True, exist_ok=True)

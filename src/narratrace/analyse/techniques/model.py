@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from . import smoother
 from .features import _CACHE, DIM, ArticleContext, h, span_features, token_features
 from .vectors import ArticleVectors
 
@@ -40,6 +41,7 @@ class FamilyWeights:
     dense: FloatArray | None = None  # (n_classes, 2 * vectors.DIM): span and sentence vectors
     gate: FloatArray | None = None  # (vectors.DIM + 2,): sentence gate weights, intercept last
     gate_alpha: float = 0.0  # weight of the gate's logit added to each token's logit
+    smoother: FloatArray | None = None  # (smoother.N_INPUTS + 1,): replaces logit + alpha * gate when set
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ def from_arrays(arrays: dict[str, Any], meta: dict[str, Any]) -> Weights:
             _optional(arrays, f"{fam}_dense"),
             _optional(arrays, "gate"),
             float(m.get("gate_alpha", 0.0)),
+            _optional(arrays, f"{fam}_smoother"),
         )
     return Weights(tuple(meta["classes"]), fams, meta)
 
@@ -88,31 +91,44 @@ def _sigmoid(x: float) -> float:
 
 
 def gate(vecs: ArticleVectors | None, w: FamilyWeights) -> dict[int, float]:
-    """Sentence number -> the gate's logit (does this sentence hold a span?), times its weight."""
-    if vecs is None or w.gate is None or not w.gate_alpha:
+    """Sentence number -> the gate's logit (does this sentence hold a span?)."""
+    if vecs is None or w.gate is None:
         return {}
     logits = vecs.gate_inputs() @ w.gate[:-1] + w.gate[-1]
-    return {s: w.gate_alpha * float(x) for s, x in zip(vecs.sent_ids, logits, strict=True)}
+    return {s: float(x) for s, x in zip(vecs.sent_ids, logits, strict=True)}
 
 
 def tag(
     ctx: ArticleContext, w: FamilyWeights, lexical: bool, sent_logits: dict[int, float] | None = None
 ) -> list[float]:
-    """Probability of each token to be inside a persuasion span (its own logit plus its sentence's gate)."""
+    """Probability of each token to be inside a persuasion span.
+
+    The tagger's logit and the sentence gate's go through the smoother when the
+    weights have one, else they are added (the gate weighted by ``gate_alpha``).
+    """
+    z = logits(ctx, w, lexical)
+    g = np.array([(sent_logits or {}).get(t.sent, 0.0) for t in ctx.tokens], dtype=np.float32)
+    if w.smoother is not None:
+        probs: list[float] = smoother.probabilities(smoother.inputs(ctx, z, g), w.smoother).tolist()
+        return probs
+    x = z + w.gate_alpha * g
+    probs = (1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))).tolist()
+    return probs
+
+
+def logits(ctx: ArticleContext, w: FamilyWeights, lexical: bool) -> FloatArray:
+    """The linear tagger's logit of each token (before the gate and smoother)."""
     n = len(ctx.tokens)
     if not n:
-        return []
+        return np.zeros(0, dtype=np.float32)
     flat: list[int] = []
     bounds = np.zeros(n, dtype=np.int64)
     get = _CACHE.get
     for i in range(n):
         bounds[i] = len(flat)
         flat.extend([get(f) or h(f) for f in token_features(ctx, i, lexical)])
-    x = np.add.reduceat(w.tagger[np.asarray(flat, dtype=np.int64)], bounds)
-    if sent_logits:
-        x = x + np.array([sent_logits.get(t.sent, 0.0) for t in ctx.tokens], dtype=np.float32)
-    probs: list[float] = (1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))).tolist()
-    return probs
+    x: FloatArray = np.add.reduceat(w.tagger[np.asarray(flat, dtype=np.int64)], bounds).astype(np.float32)
+    return x
 
 
 def decode(ctx: ArticleContext, probs: list[float], w: FamilyWeights) -> list[tuple[int, int, float]]:
