@@ -7,6 +7,11 @@ written. Thresholds and the score calibration are chosen on cross-validated
 predictions over the *training* articles (folds by article); the dev set is not
 read here (bench/eval_techniques.py measures it).
 
+The articles' sentences and gold spans are encoded once with the shipped USE (about
+30 s) for the sentence gate and the classifier's encoder inputs; the smoother is fitted
+on the out-of-fold tagger and gate logits and kept only when it beats the gate alone in
+CV (``--no-smoother`` to leave it out).
+
 Needs scikit-learn (``pip install -e '.[train]'``); the analyser itself does not.
 """
 
