@@ -4,7 +4,7 @@ Spans come from a linear token tagger (runs of tokens likely to sit inside a
 persuasion span), each span is named by a linear classifier over the PTC's 14
 techniques, mapped onto the 23 SemEval-2023 Task 3 labels (``data/labels.yaml``), and
 carries the DISARM technique ids of its label (``data/disarm.yaml``). English uses
-the word and character n-gram weights learned on the PTC; every other language uses
+the word, affix and bigram weights learned on the PTC; every other language uses
 the weights learned on language-independent features only (lexicon categories from
 ``data/lexicon_<lang>.yaml``, quotes, punctuation, capitals, repetition). Both
 families also read the multilingual encoder's vectors (``vectors.py``): each

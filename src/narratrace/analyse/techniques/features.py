@@ -4,7 +4,7 @@ Both models are linear over hashed feature strings: the span tagger scores each 
 (is it inside a persuasion span?), the technique classifier scores a span. Hashing
 with CRC-32 keeps the shipped weights a flat array (no vocabulary file to keep in
 step) and gives the same indices in every process. Two feature families exist:
-*lexical* ones (the English words and character n-grams the PTC taught) and
+*lexical* ones (the English words, affixes and bigrams the PTC taught) and
 *universal* ones (lexicon categories, quotes, punctuation, capitals, repetition,
 position), which mean the same in every language; an article not in English is
 scored by the model trained on the universal features only.

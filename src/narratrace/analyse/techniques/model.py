@@ -1,6 +1,6 @@
 """The shipped weights (``data/model.npz`` + ``data/model.json``) and how they are applied.
 
-Two linear models per feature family (``lex``: English words and character n-grams
+Two linear models per feature family (``lex``: English words, affixes and bigrams
 plus the universal features; ``uni``: the universal features only, for every other
 language): a token tagger whose runs of likely tokens become spans, and a technique
 classifier over the PTC's 14 labels for each span. The weights are plain arrays
