@@ -3,7 +3,10 @@
 Two linear models per feature family (``lex``: English words, affixes and bigrams
 plus the universal features; ``uni``: the universal features only, for every other
 language): a token tagger whose runs of likely tokens become spans, and a technique
-classifier over the PTC's 14 labels for each span. The weights are plain arrays
+classifier over the PTC's 14 labels for each span. Beside them, shared by both
+families' code paths: a sentence gate over the encoder's sentence vector, a smoother
+over the token logits (``smoother.py``) and the classifier's weights on the span's and
+sentence's encoder vectors (``vectors.py``). The weights are plain arrays
 (float16, hashed feature indices), fitted by ``bench/train_techniques.py``; nothing
 here needs scikit-learn. ``score`` is calibrated on cross-validated training
 predictions (Platt scaling): it estimates the chance that the span overlaps a
