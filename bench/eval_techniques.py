@@ -18,7 +18,7 @@ import json
 import time
 from pathlib import Path
 
-from narratrace.analyse.techniques import classify_spans, features, labels, lexicon, model
+from narratrace.analyse.techniques import classify_spans, features, labels, lexicon, model, vectors
 from narratrace.analyse.techniques import scoring as S
 
 DEFAULT_PTC = Path(__file__).resolve().parents[1] / ".." / ".." / "shared" / "eval" / "persuasion"
@@ -30,11 +30,12 @@ def ptc_spans(body: str, lang: str) -> list[tuple[int, int, str]]:
     fam, lexical = ("lex", True) if lang == "en" else ("uni", False)
     fw = w.families[fam]
     ctx = features.context(body, lexicon.load("en"))
-    probs = model.tag(ctx, fw, lexical)
+    vecs = vectors.ArticleVectors(body, ctx)
+    probs = model.tag(ctx, fw, lexical, model.gate(vecs, fw))
+    spans = [(ctx.tokens[a].start, ctx.tokens[b].end) for a, b, _ in model.decode(ctx, probs, fw)]
     out = []
-    for a, b, _ in model.decode(ctx, probs, fw):
-        s, e = ctx.tokens[a].start, ctx.tokens[b].end
-        p = model.classify(ctx, body, s, e, fw, lexical)
+    for (s, e), x in zip(spans, vecs.span_inputs(spans), strict=True):
+        p = model.classify(ctx, body, s, e, fw, lexical, x)
         out.append((s, e, w.classes[int(p.argmax())]))
     return out
 

@@ -142,3 +142,31 @@ def test_store_counts_techniques_per_outlet_and_the_report_lists_them(tmp_path: 
         assert "Persuasion techniques" in html and "T0168" in html
     finally:
         store.close()
+
+
+def test_smoother_sees_neighbours_only_within_the_sentence() -> None:
+    import numpy as np
+
+    from narratrace.analyse.techniques import features, smoother
+
+    ctx = features.context("Bad liars. Good news here.", lexicon.load("en"))
+    n = len(ctx.tokens)
+    z = np.arange(n, dtype=np.float32)
+    x = smoother.inputs(ctx, z, np.zeros(n, dtype=np.float32))
+    assert x.shape == (n, smoother.N_INPUTS)
+    # token 2 is the first sentence's full stop: its right neighbour starts another sentence
+    assert x[2, 2 + smoother.WINDOW] == smoother.OUTSIDE
+    assert x[0, 2 + smoother.WINDOW] == z[1]
+    assert x[3, 2 + 2 * smoother.WINDOW] == z[2 + 1 : n].max()  # the second sentence's largest logit
+
+
+def test_span_inputs_carry_the_span_and_its_sentence() -> None:
+    from narratrace.analyse.techniques import features, vectors
+
+    ctx = features.context(EN, lexicon.load("en"))
+    vecs = vectors.ArticleVectors(EN, ctx)
+    i = EN.index("shameless liars")
+    x = vecs.span_inputs([(i, i + len("shameless liars"))])
+    assert x.shape == (1, 2 * vectors.DIM)
+    sent = vectors.sentence_of(ctx, i)
+    assert abs(float(x[0, vectors.DIM :] @ vecs.sentences[sent]) - vectors.SCALE) < 1e-3

@@ -4,11 +4,15 @@ Spans come from a linear token tagger (runs of tokens likely to sit inside a
 persuasion span), each span is named by a linear classifier over the PTC's 14
 techniques, mapped onto the 23 SemEval-2023 Task 3 labels (``data/labels.yaml``), and
 carries the DISARM technique ids of its label (``data/disarm.yaml``). English uses
-the word and character n-gram weights learned on the PTC; every other language uses
+the word, affix and bigram weights learned on the PTC; every other language uses
 the weights learned on language-independent features only (lexicon categories from
-``data/lexicon_<lang>.yaml``, quotes, punctuation, capitals, repetition). Both are
-pure numpy over shipped arrays: no encoder call, so the stage stays within a few
-milliseconds per article. See ``docs/techniques.md``.
+``data/lexicon_<lang>.yaml``, quotes, punctuation, capitals, repetition). Both
+families also read the multilingual encoder's vectors (``vectors.py``): each
+sentence's vector gates the tagger, and the span's and its sentence's vectors feed
+the classifier; they carry most of what the English weights know to other
+languages. Everything else is numpy over shipped arrays; the encoder calls (one
+batch of sentences, one of spans) are most of the stage's cost. See
+``docs/techniques.md``.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ...records import Article, Technique
-from . import features, labels, lexicon, model
+from . import features, labels, lexicon, model, vectors
 
 MAX_TEXT_CHARS = 200_000
 _FAMILY_OF_LANG = {"en": "lex"}
@@ -38,9 +42,10 @@ def classify_spans(
     w = model.load()
     fam, lexical = _family(lang)
     ctx = features.context(body, _lexicon(lang))
+    dense = vectors.ArticleVectors(body, ctx).span_inputs(list(spans))
     out = []
-    for s, e in spans:
-        p = model.classify(ctx, body, s, e, w.families[fam], lexical)
+    for (s, e), x in zip(spans, dense, strict=True):
+        p = model.classify(ctx, body, s, e, w.families[fam], lexical, x)
         order = p.argsort()[::-1]
         out.append([(w.classes[i], float(p[i])) for i in order])
     return out
@@ -57,12 +62,15 @@ def find_techniques(body: str, lang: str | None = None, min_score: float = 0.0) 
     fw = w.families[fam]
     ctx = features.context(text, _lexicon(lang))
     toks = ctx.tokens
-    probs = model.tag(ctx, fw, lexical)
+    vecs = vectors.ArticleVectors(text, ctx)
+    probs = model.tag(ctx, fw, lexical, model.gate(vecs, fw))
+    runs = model.decode(ctx, probs, fw)
+    dense = vecs.span_inputs([(toks[a].start, toks[b].end) for a, b, _ in runs])
     found: list[Technique] = []
     covered: set[int] = set()
-    for a, b, span_p in model.decode(ctx, probs, fw):
+    for (a, b, span_p), x in zip(runs, dense, strict=True):
         start, end = toks[a].start, toks[b].end
-        p = model.classify(ctx, text, start, end, fw, lexical)
+        p = model.classify(ctx, text, start, end, fw, lexical, x)
         k = int(p.argmax())
         cats = {c for i in range(a, b + 1) for c in ctx.lex[i]}
         name = lab.to_semeval2023(w.classes[k], cats)

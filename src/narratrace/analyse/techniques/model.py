@@ -1,9 +1,12 @@
 """The shipped weights (``data/model.npz`` + ``data/model.json``) and how they are applied.
 
-Two linear models per feature family (``lex``: English words and character n-grams
+Two linear models per feature family (``lex``: English words, affixes and bigrams
 plus the universal features; ``uni``: the universal features only, for every other
 language): a token tagger whose runs of likely tokens become spans, and a technique
-classifier over the PTC's 14 labels for each span. The weights are plain arrays
+classifier over the PTC's 14 labels for each span. Beside them, shared by both
+families' code paths: a sentence gate over the encoder's sentence vector, a smoother
+over the token logits (``smoother.py``) and the classifier's weights on the span's and
+sentence's encoder vectors (``vectors.py``). The weights are plain arrays
 (float16, hashed feature indices), fitted by ``bench/train_techniques.py``; nothing
 here needs scikit-learn. ``score`` is calibrated on cross-validated training
 predictions (Platt scaling): it estimates the chance that the span overlaps a
@@ -22,7 +25,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from . import smoother
 from .features import _CACHE, DIM, ArticleContext, h, span_features, token_features
+from .vectors import ArticleVectors
 
 FloatArray = npt.NDArray[np.float32]
 _EDGE_PUNCT = set(".,;:!?)(-–—…")
@@ -36,6 +41,10 @@ class FamilyWeights:
     gap: float  # a single token between two runs joins them when its probability reaches this
     calib: tuple[float, float]  # Platt a, b on the logit of span_prob * technique_prob
     norm: bool = False  # span feature counts L2-normalised before the classifier
+    dense: FloatArray | None = None  # (n_classes, 2 * vectors.DIM): span and sentence vectors
+    gate: FloatArray | None = None  # (vectors.DIM + 2,): sentence gate weights, intercept last
+    gate_alpha: float = 0.0  # weight of the gate's logit added to each token's logit
+    smoother: FloatArray | None = None  # (smoother.N_INPUTS + 1,): replaces logit + alpha * gate when set
 
 
 @dataclass(frozen=True)
@@ -55,8 +64,16 @@ def from_arrays(arrays: dict[str, Any], meta: dict[str, Any]) -> Weights:
             float(m["gap"]),
             (float(m["calib"][0]), float(m["calib"][1])),
             bool(m.get("classifier_norm", False)),
+            _optional(arrays, f"{fam}_dense"),
+            _optional(arrays, "gate"),
+            float(m.get("gate_alpha", 0.0)),
+            _optional(arrays, f"{fam}_smoother"),
         )
     return Weights(tuple(meta["classes"]), fams, meta)
+
+
+def _optional(arrays: dict[str, Any], key: str) -> FloatArray | None:
+    return np.asarray(arrays[key], dtype=np.float32) if key in arrays else None
 
 
 @functools.cache
@@ -76,20 +93,45 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-def tag(ctx: ArticleContext, w: FamilyWeights, lexical: bool) -> list[float]:
-    """Probability of each token to be inside a persuasion span."""
+def gate(vecs: ArticleVectors | None, w: FamilyWeights) -> dict[int, float]:
+    """Sentence number -> the gate's logit (does this sentence hold a span?)."""
+    if vecs is None or w.gate is None:
+        return {}
+    logits = vecs.gate_inputs() @ w.gate[:-1] + w.gate[-1]
+    return {s: float(x) for s, x in zip(vecs.sent_ids, logits, strict=True)}
+
+
+def tag(
+    ctx: ArticleContext, w: FamilyWeights, lexical: bool, sent_logits: dict[int, float] | None = None
+) -> list[float]:
+    """Probability of each token to be inside a persuasion span.
+
+    The tagger's logit and the sentence gate's go through the smoother when the
+    weights have one, else they are added (the gate weighted by ``gate_alpha``).
+    """
+    z = logits(ctx, w, lexical)
+    g = np.array([(sent_logits or {}).get(t.sent, 0.0) for t in ctx.tokens], dtype=np.float32)
+    if w.smoother is not None:
+        probs: list[float] = smoother.probabilities(smoother.inputs(ctx, z, g), w.smoother).tolist()
+        return probs
+    x = z + w.gate_alpha * g
+    probs = (1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))).tolist()
+    return probs
+
+
+def logits(ctx: ArticleContext, w: FamilyWeights, lexical: bool) -> FloatArray:
+    """The linear tagger's logit of each token (before the gate and smoother)."""
     n = len(ctx.tokens)
     if not n:
-        return []
+        return np.zeros(0, dtype=np.float32)
     flat: list[int] = []
     bounds = np.zeros(n, dtype=np.int64)
     get = _CACHE.get
     for i in range(n):
         bounds[i] = len(flat)
         flat.extend([get(f) or h(f) for f in token_features(ctx, i, lexical)])
-    x = np.add.reduceat(w.tagger[np.asarray(flat, dtype=np.int64)], bounds)
-    probs: list[float] = (1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))).tolist()
-    return probs
+    x: FloatArray = np.add.reduceat(w.tagger[np.asarray(flat, dtype=np.int64)], bounds).astype(np.float32)
+    return x
 
 
 def decode(ctx: ArticleContext, probs: list[float], w: FamilyWeights) -> list[tuple[int, int, float]]:
@@ -121,19 +163,33 @@ def decode(ctx: ArticleContext, probs: list[float], w: FamilyWeights) -> list[tu
     return out
 
 
-def classify(ctx: ArticleContext, body: str, start: int, end: int, w: FamilyWeights, lexical: bool) -> FloatArray:
-    """Technique probabilities (softmax over the PTC classes) of one span."""
-    return softmax_scores(w, [h(f) for f in span_features(ctx, start, end, body, lexical)])
+def classify(
+    ctx: ArticleContext,
+    body: str,
+    start: int,
+    end: int,
+    w: FamilyWeights,
+    lexical: bool,
+    dense_x: FloatArray | None = None,
+) -> FloatArray:
+    """Technique probabilities (softmax over the PTC classes) of one span.
+
+    ``dense_x`` is the span's row of ``ArticleVectors.span_inputs``; without it the
+    dense half of the classifier contributes nothing (weaker, never wrong-shaped).
+    """
+    return softmax_scores(w, [h(f) for f in span_features(ctx, start, end, body, lexical)], dense_x)
 
 
-def softmax_scores(w: FamilyWeights, idx: list[int]) -> FloatArray:
-    """Softmax of the classifier's scores for one span's hashed feature indices."""
+def softmax_scores(w: FamilyWeights, idx: list[int], dense_x: FloatArray | None = None) -> FloatArray:
+    """Softmax of the classifier's scores for one span's hashed feature indices and encoder inputs."""
     if w.norm:
         uniq, counts = np.unique(np.asarray(idx, dtype=np.int64), return_counts=True)
         x = counts.astype(np.float32)
         scores = (w.classifier[:, uniq] @ x) / float(np.sqrt((x * x).sum()))
     else:
         scores = w.classifier[:, idx].sum(axis=1)
+    if dense_x is not None and w.dense is not None:
+        scores = scores + w.dense @ dense_x
     scores = scores - scores.max()
     e = np.exp(scores)
     out: FloatArray = (e / e.sum()).astype(np.float32)
