@@ -170,3 +170,19 @@ def test_span_inputs_carry_the_span_and_its_sentence() -> None:
     assert x.shape == (1, 2 * vectors.DIM)
     sent = vectors.sentence_of(ctx, i)
     assert abs(float(x[0, vectors.DIM :] @ vecs.sentences[sent]) - vectors.SCALE) < 1e-3
+
+
+def test_the_sentences_encoded_are_the_narrative_matchers_units() -> None:
+    """One splitter: the technique gate's sentences are the texts the matcher already encoded
+    for the article, so ``embed.memo`` hands their vectors back instead of encoding them again."""
+    from narratrace.analyse.techniques.features import tokenize
+    from narratrace.embed.units import body_units
+
+    body = ("Maj. Gen. Viktor Kupchishin said the « so-called » White Helmets staged it. « C'est faux ! » "
+            "a dit un expert.\\nSource : Sputnik. The U.S. embassy did not answer!")
+    tokens = tokenize(body)
+    bounds: dict[int, tuple[int, int]] = {}
+    for t in tokens:
+        first = bounds.get(t.sent)
+        bounds[t.sent] = (t.start if first is None else first[0], t.end)
+    assert [body[a:b] for a, b in bounds.values()] == [u.text for u in body_units(body)]

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ...text.sentences import UNIT_CHARS, split_sentences
 from .lexicon import Lexicon
 
 DIM_BITS = 18
@@ -29,7 +30,6 @@ _MASK = DIM - 1
 _TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]", re.UNICODE)
 _OPEN = {"“": "”", "«": "»", "„": "“", "‘": "’", "‹": "›"}
 _CLOSE = {"”", "»", "’", "›"}
-_END = {".", "!", "?", "…"}
 
 
 @dataclass(frozen=True)
@@ -43,18 +43,20 @@ class Token:
 
 
 def tokenize(body: str) -> list[Token]:
-    """Word and punctuation tokens with sentence numbers and an inside-quotes flag."""
+    """Word and punctuation tokens with sentence numbers and an inside-quotes flag.
+
+    Sentences are the text kernel's (``split_sentences`` at ``UNIT_CHARS``, the narrative
+    matcher's units), so a sentence's text here is the text the matcher encoded for the same
+    article and its vector comes from ``embed.memo`` instead of a second encoding."""
     out: list[Token] = []
-    sent = 0
+    starts = [s.start for s in split_sentences(body, UNIT_CHARS)]
     depth = 0
     straight = False
     last_end = 0
-    ended = True
     for m in _TOKEN.finditer(body):
         s, e = m.span()
+        sent = max(0, bisect.bisect_right(starts, s) - 1)
         if "\n" in body[last_end:s]:
-            if not ended:
-                sent += 1
             depth, straight = 0, False
         t = m.group()
         quoted = depth > 0 or straight
@@ -68,9 +70,6 @@ def tokenize(body: str) -> list[Token]:
             straight = not straight
             quoted = True
         out.append(Token(t, t.lower(), s, e, sent, quoted))
-        ended = t in _END
-        if ended:
-            sent += 1
         last_end = e
     return out
 
