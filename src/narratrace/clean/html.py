@@ -24,6 +24,7 @@ from lxml import html as lxml_html  # type: ignore[import-untyped]
 from ..records import Comment
 from .comments import comment_date
 from .markup import block_text, is_fragment, prune
+from .recall import dense, fill_gaps
 
 MAX_TREE = 200_000  # elements; a hostile page with millions of nodes is cut, not parsed forever
 
@@ -138,6 +139,16 @@ def _parse(page: str, fragment: bool) -> Any:
         return None
 
 
+def _with_gaps_filled(text: str, rendered: str, comments: list[Comment]) -> str:
+    """trafilatura's text with the article sentences it skipped put back (``recall.py``),
+    never a line of the comments."""
+    if not comments:
+        return fill_gaps(text, rendered)[0]
+    thread = "\x00".join(dense(c.text) for c in comments)
+    kept = "\n".join(ln for ln in rendered.split("\n") if not (ln.strip() and dense(ln) in thread))
+    return fill_gaps(text, kept)[0]
+
+
 def extract_html(page: str, url: str | None = None) -> HtmlExtract | None:
     """Furniture out by markup first, then trafilatura (whole pages) or direct text (fragments)."""
     import trafilatura
@@ -168,6 +179,9 @@ def extract_html(page: str, url: str | None = None) -> HtmlExtract | None:
     text = "\n\n".join(line for line in lines if line.strip())  # one line per paragraph
     if not comments and data.get("comments"):
         comments = [Comment(author=None, text=c) for c in str(data["comments"]).split("\n") if c.strip()]
+    body = tree.find("body")
+    if body is not None and text:
+        text = _with_gaps_filled(text, block_text(body), comments)
     authors = [a.strip() for a in str(data.get("author") or "").split(";") if a.strip()]
     return HtmlExtract(
         text=text,
