@@ -139,6 +139,16 @@ def _parse(page: str, fragment: bool) -> Any:
         return None
 
 
+MIN_THREAD = 2  # trafilatura's comments count when at least this many pieces read as comments
+MIN_COMMENT_CHARS = 15  # shorter pieces are buttons and counters ("Reply", "3 comments")
+
+
+def thread_like(pieces: list[str]) -> bool:
+    """trafilatura's flattened comments are a thread when several pieces are long enough to say
+    something: on pages without a thread it returns one widget label ("Sign in"), not comments."""
+    return sum(len(p) >= MIN_COMMENT_CHARS for p in pieces) >= MIN_THREAD
+
+
 def _with_gaps_filled(text: str, rendered: str, comments: list[Comment]) -> str:
     """trafilatura's text with the article sentences it skipped put back (``recall.py``),
     never a line of the comments."""
@@ -178,7 +188,11 @@ def extract_html(page: str, url: str | None = None) -> HtmlExtract | None:
     lines = str(data.get("text") or "").split("\n")
     text = "\n\n".join(line for line in lines if line.strip())  # one line per paragraph
     if not comments and data.get("comments"):
-        comments = [Comment(author=None, text=c) for c in str(data["comments"]).split("\n") if c.strip()]
+        pieces = [c.strip() for c in str(data["comments"]).split("\n") if c.strip()]
+        if thread_like(pieces):
+            comments = [Comment(author=None, text=c) for c in pieces]
+        else:  # a lone "Sign in to comment" or a widget label: page furniture, kept as such
+            debris += [("boilerplate", c) for c in pieces]
     body = tree.find("body")
     if body is not None and text:
         text = _with_gaps_filled(text, block_text(body), comments)

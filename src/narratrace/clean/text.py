@@ -290,7 +290,12 @@ class TextCleaner:
                 if agency:
                     out.add_outlet(agency.group("agency"), RANK_AGENCY)
             paragraphs[-1].append(line)
-        out.comments = split_comments(thread)
+        comments = split_comments(thread)
+        if len(comments) == 1 and comments[0].author is None:
+            # one unsigned block after a "Comments" link is not a thread: the page's own furniture
+            out.removed.append(Removed("boilerplate", comments[0].text))
+            comments = []
+        out.comments = comments
         out.body = "\n\n".join("\n".join(p) for p in paragraphs if p)
         if out.title is None:
             out.title = title_hint.strip() if title_hint and title_hint.strip() else None
