@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cleaning_data import Reference, label_line, load_pages, render_text
 
 from narratrace.clean.lines import FIRST_PASS, SECOND_PASS, context, features
+from narratrace.clean.text import TextCleaner, normalise
 from narratrace.text.language import stop_words
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "narratrace" / "clean" / "data" / "lines.json"
@@ -73,10 +74,12 @@ def predict(params: dict[str, Any], x: Any) -> Any:
 def page_rows() -> list[tuple[str, Any, Any, Any]]:
     """(site, features, labels 1/0/-1) for every training page."""
     rows = []
+    cleaner = TextCleaner()
     for page in load_pages():
         if page.holdout:
             continue
-        lines = [ln for ln in render_text(page.html).split("\n") if ln.strip()]
+        text = normalise(render_text(page.html)).split("\n")
+        lines = [text[i].strip() for i in cleaner.model_lines(text)]  # what the cleaner gives the model
         if len(lines) < 5:
             continue
         ref = Reference.of(page.expected)
