@@ -170,10 +170,11 @@ def features(lines: list[str], stops: frozenset[str]) -> Any:
                             pr[:, 3], in_span, near])
 
 
-def article_scores(lines: list[str], stops: frozenset[str], model: LineModel | None = None) -> list[float] | None:
+def article_scores(lines: list[str], stops: frozenset[str], model: LineModel | None = None,
+                   min_lines: int = MIN_LINES) -> list[float] | None:
     """Per line, the probability it is article text; ``None`` for texts too short to need it."""
     model = model or shipped_model()
-    if model is None or len(lines) < MIN_LINES:
+    if model is None or len(lines) < max(1, min_lines):
         return None
     return [float(x) for x in model.scores(features(lines, stops))]
 

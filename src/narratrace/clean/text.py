@@ -149,8 +149,10 @@ class TextCleaner:
     def model_plan(self, lines: list[str], lang: str | None) -> ModelPlan | None:
         """Run the line model over a pasted page; ``None`` for texts too short to need it."""
         model = shipped_model()
+        if model is None or sum(1 for line in lines if line.strip()) < MIN_LINES:
+            return None  # the page's size decides, not how many lines the rules leave
         positions = self.model_lines(lines)
-        if model is None or len(positions) < MIN_LINES:
+        if not positions:
             return None
         from ..text.language import detect_language, stop_words
 
@@ -158,13 +160,15 @@ class TextCleaner:
         if not lang:
             sample = " ".join(sorted(kept, key=len, reverse=True)[:20])
             lang = detect_language(sample)[0]
-        scores = article_scores(kept, stop_words(lang) if lang else frozenset(), model)
+        scores = article_scores(kept, stop_words(lang) if lang else frozenset(), model, min_lines=1)
         if scores is None:
             return None
         chosen = select(scores, model.threshold, [len(x) for x in kept])
         if chosen.end < chosen.start:
             return None  # nothing reads as an article: leave the text to the rules
-        lead_from = positions[max(0, chosen.start - LEAD_BACK)]
+        nonblank = [i for i, line in enumerate(lines) if line.strip()]  # LEAD_BACK counts every line
+        at = nonblank.index(positions[chosen.start])
+        lead_from = nonblank[max(0, at - LEAD_BACK)]
         run = list(range(chosen.start, chosen.end + 1))
         total = sum(len(kept[i]) for i in run)
         seen, marker_from = 0, positions[chosen.end]
@@ -173,8 +177,8 @@ class TextCleaner:
                 marker_from = positions[i]
                 break
             seen += len(kept[i])
-        doubt = frozenset(positions[i] for i in range(max(0, chosen.start - LEAD_BACK), chosen.start)
-                          if scores[i] < LEAD_DROP)
+        doubt = frozenset(positions[i] for i in range(chosen.start)
+                          if positions[i] >= lead_from and scores[i] < LEAD_DROP)
         return ModelPlan(frozenset(positions[i] for i in chosen.drop), lead_from, positions[chosen.start],
                          positions[chosen.end], marker_from, doubt)
 
@@ -191,7 +195,9 @@ class TextCleaner:
         lines = text.split("\n")
         mplan = self.model_plan(lines, lang) if use_model else None
         lead_from = mplan.lead_from if mplan else 0
-        plan = plan_lead(lines[lead_from:], self._claimed)
+        doubt = mplan.lead_doubt if mplan else frozenset()
+        # a line the model doubts is not the headline: the site's name above its menu reads like one
+        plan = plan_lead([("" if i in doubt else x) for i, x in enumerate(lines)][lead_from:], self._claimed)
         if lead_from:
             plan = LeadPlan(
                 headline=None if plan.headline is None else plan.headline + lead_from,
