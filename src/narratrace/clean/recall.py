@@ -31,6 +31,11 @@ def dense(text: str) -> str:
     return "".join(_WORD.findall(unicodedata.normalize("NFKC", text).lower()))
 
 
+def _candidate(line: str) -> bool:
+    """A line that may be put back: a sentence of some length, not a row of items."""
+    return word_count(line) >= MIN_WORDS and prose_like(line) and len(items(line)) <= 1
+
+
 def fill_gaps(extracted: str, rendered: str) -> tuple[str, list[str]]:
     """``extracted`` with the prose lines of ``rendered`` it lacks inside its span put back.
 
@@ -41,6 +46,8 @@ def fill_gaps(extracted: str, rendered: str) -> tuple[str, list[str]]:
     lines = [ln.strip() for ln in rendered.split("\n") if ln.strip()][:MAX_LINES]
     if not paras or not lines:
         return extracted, []
+    if all(line in extracted for line in lines if _candidate(line)):
+        return extracted, []  # every prose line is there as it stands: the usual case, no matching needed
     para_keys = [dense(p) for p in paras]
     whole = "\x00".join(para_keys)
     line_keys = [dense(ln) for ln in lines]
@@ -62,7 +69,7 @@ def fill_gaps(extracted: str, rendered: str) -> tuple[str, list[str]]:
                         break
             continue
         line = lines[i]
-        if word_count(line) < MIN_WORDS or not prose_like(line) or len(items(line)) > 1:
+        if not _candidate(line):
             continue
         inserts.setdefault(para_at, []).append(line)
         added.append(line)
