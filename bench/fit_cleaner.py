@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cleaning_data import Reference, label_line, load_pages, render_text
 
 from narratrace.clean.lines import FIRST_PASS, SECOND_PASS, context, features
+from narratrace.clean.text import TextCleaner, normalise
 from narratrace.text.language import stop_words
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "narratrace" / "clean" / "data" / "lines.json"
@@ -73,10 +74,12 @@ def predict(params: dict[str, Any], x: Any) -> Any:
 def page_rows() -> list[tuple[str, Any, Any, Any]]:
     """(site, features, labels 1/0/-1) for every training page."""
     rows = []
+    cleaner = TextCleaner()
     for page in load_pages():
         if page.holdout:
             continue
-        lines = [ln for ln in render_text(page.html).split("\n") if ln.strip()]
+        text = normalise(render_text(page.html)).split("\n")
+        lines = [text[i].strip() for i in cleaner.model_lines(text)]  # what the cleaner gives the model
         if len(lines) < 5:
             continue
         ref = Reference.of(page.expected)
@@ -105,28 +108,54 @@ def fold_of(site: str) -> int:
     return int(hashlib.sha1(site.encode()).hexdigest(), 16) % FOLDS
 
 
+def fit_models(rows: list[tuple[str, Any, Any]], folds: list[int] | None = None) -> tuple[Any, Any, list[Any]]:
+    """First and second pass fitted on ``rows``; the second on out-of-fold first-pass scores.
+
+    Returns (first, second, out-of-fold second-pass scores per row)."""
+    folds = folds if folds is not None else [fold_of(r[0]) for r in rows]
+    oof_stacked: list[Any] = [None] * len(rows)
+    oof_second: list[Any] = [None] * len(rows)
+    present = sorted(set(folds))
+    for k in present:
+        train = [r for r, f in zip(rows, folds, strict=True) if f != k]
+        x1, y1 = labelled([f for _, f, _ in train], train)
+        p1 = fit_pass(x1, y1, weights(y1))
+        for i, r in enumerate(rows):
+            if folds[i] == k:
+                oof_stacked[i] = np.hstack([r[1], context(predict(p1, r[1]))])
+    for k in present:
+        idx = [i for i in range(len(rows)) if folds[i] != k]
+        x2, y2 = labelled([oof_stacked[i] for i in idx], [rows[i] for i in idx])
+        p2 = fit_pass(x2, y2, weights(y2))
+        for i in range(len(rows)):
+            if folds[i] == k:
+                oof_second[i] = predict(p2, oof_stacked[i])
+    x1, y1 = labelled([f for _, f, _ in rows], rows)
+    p1 = fit_pass(x1, y1, weights(y1))
+    x2, y2 = labelled(oof_stacked, rows)
+    p2 = fit_pass(x2, y2, weights(y2))
+    return p1, p2, oof_second
+
+
+def dump(params: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {"features": list(names)}
+    for k, val in params.items():
+        out[k] = round(val, 6) if isinstance(val, float) else np.round(val, 5).tolist()
+    return out
+
+
+def model_data(p1: Any, p2: Any) -> dict[str, Any]:
+    return {"about": "Fitted by bench/fit_cleaner.py on the training split of the cleaning pages; "
+            "weights only, no page text.", "threshold": THRESHOLD,
+            "first": dump(p1, FIRST_PASS), "second": dump(p2, SECOND_PASS)}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args(argv)
     rows = page_rows()
-    # out-of-fold first-pass scores, then out-of-fold second-pass scores for the threshold
-    oof_second: list[Any] = [None] * len(rows)
-    oof_stacked: list[Any] = [None] * len(rows)
-    for k in range(FOLDS):
-        train = [r for r in rows if fold_of(r[0]) != k]
-        x1, y1 = labelled([f for _, f, _ in train], train)
-        p1 = fit_pass(x1, y1, weights(y1))
-        for i, r in enumerate(rows):
-            if fold_of(r[0]) == k:
-                oof_stacked[i] = np.hstack([r[1], context(predict(p1, r[1]))])
-    for k in range(FOLDS):
-        idx = [i for i, r in enumerate(rows) if fold_of(r[0]) != k]
-        x2, y2 = labelled([oof_stacked[i] for i in idx], [rows[i] for i in idx])
-        p2 = fit_pass(x2, y2, weights(y2))
-        for i, r in enumerate(rows):
-            if fold_of(r[0]) == k:
-                oof_second[i] = predict(p2, oof_stacked[i])
+    p1, p2, oof_second = fit_models(rows)
     scores = np.concatenate([s[r[2] >= 0] for s, r in zip(oof_second, rows, strict=True)])
     y = np.concatenate([r[2][r[2] >= 0] for r in rows])
     threshold = THRESHOLD
@@ -134,22 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     removed = float((scores[y == 0] < threshold).mean())
     print(f"pages={len(rows)} lines={len(y)} article={int(y.sum())} debris={int((y == 0).sum())}")
     print(f"site-fold CV: threshold={threshold:.3f} article_lines_kept={kept:.3f} debris_lines_removed={removed:.3f}")
-    # final models on all training pages
-    x1, y1 = labelled([f for _, f, _ in rows], rows)
-    p1 = fit_pass(x1, y1, weights(y1))
-    x2, y2 = labelled(oof_stacked, rows)
-    p2 = fit_pass(x2, y2, weights(y2))
-
-    def dump(params: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
-        out: dict[str, Any] = {"features": list(names)}
-        for k, val in params.items():
-            out[k] = round(val, 6) if isinstance(val, float) else np.round(val, 5).tolist()
-        return out
-
-    data = {"about": "Fitted by bench/fit_cleaner.py on the training split of the cleaning pages; "
-            "weights only, no page text.", "threshold": round(threshold, 4),
-            "first": dump(p1, FIRST_PASS), "second": dump(p2, SECOND_PASS)}
-    args.out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    args.out.write_text(json.dumps(model_data(p1, p2), indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
     return 0
 

@@ -24,6 +24,7 @@ from ..records import Comment
 from ..yamlfile import load_yaml
 from .comments import comment_date
 from .markup import block_text, is_fragment, prune
+from .recall import dense, fill_gaps
 
 MAX_TREE = 200_000  # elements; a hostile page with millions of nodes is cut, not parsed forever
 
@@ -138,6 +139,26 @@ def _parse(page: str, fragment: bool) -> Any:
         return None
 
 
+MIN_THREAD = 2  # trafilatura's comments count when at least this many pieces read as comments
+MIN_COMMENT_CHARS = 15  # shorter pieces are buttons and counters ("Reply", "3 comments")
+
+
+def thread_like(pieces: list[str]) -> bool:
+    """trafilatura's flattened comments are a thread when several pieces are long enough to say
+    something: on pages without a thread it returns one widget label ("Sign in"), not comments."""
+    return sum(len(p) >= MIN_COMMENT_CHARS for p in pieces) >= MIN_THREAD
+
+
+def _with_gaps_filled(text: str, rendered: str, comments: list[Comment]) -> str:
+    """trafilatura's text with the article sentences it skipped put back (``recall.py``),
+    never a line of the comments."""
+    if not comments:
+        return fill_gaps(text, rendered)[0]
+    thread = "\x00".join(dense(c.text) for c in comments)
+    kept = "\n".join(ln for ln in rendered.split("\n") if not (ln.strip() and dense(ln) in thread))
+    return fill_gaps(text, kept)[0]
+
+
 def extract_html(page: str, url: str | None = None) -> HtmlExtract | None:
     """Furniture out by markup first, then trafilatura (whole pages) or direct text (fragments)."""
     import trafilatura
@@ -167,7 +188,14 @@ def extract_html(page: str, url: str | None = None) -> HtmlExtract | None:
     lines = str(data.get("text") or "").split("\n")
     text = "\n\n".join(line for line in lines if line.strip())  # one line per paragraph
     if not comments and data.get("comments"):
-        comments = [Comment(author=None, text=c) for c in str(data["comments"]).split("\n") if c.strip()]
+        pieces = [c.strip() for c in str(data["comments"]).split("\n") if c.strip()]
+        if thread_like(pieces):
+            comments = [Comment(author=None, text=c) for c in pieces]
+        else:  # a lone "Sign in to comment" or a widget label: page furniture, kept as such
+            debris += [("boilerplate", c) for c in pieces]
+    body = tree.find("body")
+    if body is not None and text:
+        text = _with_gaps_filled(text, block_text(body), comments)
     authors = [a.strip() for a in str(data.get("author") or "").split(";") if a.strip()]
     return HtmlExtract(
         text=text,

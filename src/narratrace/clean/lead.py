@@ -20,7 +20,10 @@ from .widgets import items, menu_like
 
 MAX_LEAD_LINES = 12  # non-blank lines looked at before giving up on a headline
 MIN_HEADLINE_WORDS = 4  # section names and site names are shorter
-_TERMINAL = re.compile(r"[.!?…][»”\"’']?\s*$")
+_TERMINAL = re.compile(r"[.!?…。！？][»”\"’'」』]?\s*$")
+# Chinese, Japanese, Korean, Thai, Burmese: no spaces between words, so words are counted by characters
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f\u1000-\u109f]")
+CHARS_PER_WORD = 2.5  # as the line model counts them (lines.py)
 # "DAMASCUS – ...", "MOSCOU, 29 mars (Sputnik) – ..." : a dateline opening the story.
 DATELINE = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý'’ .-]{2,40}(?:,[^–—\n]{1,40})?\s*(?:\([^)]{1,30}\))?\s*[–—-]\s")
 
@@ -31,18 +34,25 @@ class LeadPlan:
     labels: dict[int, tuple[str, str | None]] = field(default_factory=dict)  # index -> (kind, outlet)
 
 
+def word_count(line: str) -> float:
+    """Words of a line; for scripts written without spaces, its length over ``CHARS_PER_WORD``."""
+    if len(_UNSPACED.findall(line[:200])) >= 0.3 * min(len(line), 200):
+        return len(line) / CHARS_PER_WORD
+    return len(line.split())
+
+
 def headline_like(line: str) -> bool:
-    if len(line) > 250 or re.search(r"[.,;]\W*$", line):
+    if len(line) > 250 or re.search(r"[.,;。，；]\W*$", line):
         return False  # headlines do not end like sentences
-    inner = line.rstrip(".!?… ")
-    return len(re.findall(r"[.!?](?:\s|$)", inner)) == 0 and len(line.split()) >= 2
+    inner = line.rstrip(".!?…。！？ ")
+    return len(re.findall(r"[.!?](?:\s|$)|[。！？]", inner)) == 0 and word_count(line) >= 2
 
 
 def prose_like(line: str) -> bool:
     """A line that opens the article text: long, a sentence, or a dateline."""
     if len(line) > 250 or DATELINE.match(line):
         return True
-    return bool(_TERMINAL.search(line)) and len(line.split()) >= 8
+    return bool(_TERMINAL.search(line)) and word_count(line) >= 8
 
 
 def plan_lead(lines: list[str], claimed: Callable[[str], bool]) -> LeadPlan:
@@ -62,7 +72,7 @@ def plan_lead(lines: list[str], claimed: Callable[[str], bool]) -> LeadPlan:
     ]
     if not candidates:
         return LeadPlan()
-    long_enough = [c for c in candidates if len(c[1].split()) >= MIN_HEADLINE_WORDS]
+    long_enough = [c for c in candidates if word_count(c[1]) >= MIN_HEADLINE_WORDS]
     head_index = (long_enough or [max(candidates, key=lambda c: len(c[1]))])[0][0]
     plan = LeadPlan(headline=head_index)
     before = [(i, line) for i, line in zone if i < head_index and not claimed(line)]

@@ -44,6 +44,9 @@ RANK_SITE_NAME, RANK_DOMAIN, RANK_TRANSLATOR, RANK_AGENCY = 2, 2, 4, 5
 # "12 comments" under the headline is a link, not the thread: a marker counts once enough of the run is read
 MARKER_SHARE, MARKER_CHARS = 0.6, 800  # or 800 characters of it (an article, then a long thread)
 LEAD_BACK = 6  # non-blank lines before the article's run where the headline is looked for
+# of those lines, the ones the model scores below this go unless they are the headline (dates,
+# bylines, "Advertisement", teaser labels between the headline and the text); chosen by site-fold CV
+LEAD_DROP = 0.2
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class ModelPlan:
     article_from: int  # the first line of the article's run
     article_to: int  # its last line
     marker_from: int  # a comments or footer marker counts from here (most of the run read)
+    lead_doubt: frozenset[int] = frozenset()  # lines between lead_from and the run the model rejects
 
 
 def model_kind(line: str, before_article: bool) -> str:
@@ -133,11 +137,22 @@ class TextCleaner:
                     out.removed.append(Removed(kind, part))
         out.outlets = [name for _, name in sorted(out.outlet_evidence, key=lambda e: e[0])]
 
+    def model_lines(self, lines: list[str]) -> list[int]:
+        """The lines the model reads: not blank and not taken by a line rule or a widget row.
+
+        Those go whatever the model says; left in, an "Advertisement" between every two
+        paragraphs makes each paragraph's neighbours short and the article read as a list.
+        ``bench/fit_cleaner.py`` fits on the same lines."""
+        return [i for i, line in enumerate(lines)
+                if line.strip() and not (self._first(self.line_rules, line.strip()) or widget_kind(line.strip()))]
+
     def model_plan(self, lines: list[str], lang: str | None) -> ModelPlan | None:
         """Run the line model over a pasted page; ``None`` for texts too short to need it."""
         model = shipped_model()
-        positions = [i for i, line in enumerate(lines) if line.strip()]
-        if model is None or len(positions) < MIN_LINES:
+        if model is None or sum(1 for line in lines if line.strip()) < MIN_LINES:
+            return None  # the page's size decides, not how many lines the rules leave
+        positions = self.model_lines(lines)
+        if not positions:
             return None
         from ..text.language import detect_language, stop_words
 
@@ -145,13 +160,15 @@ class TextCleaner:
         if not lang:
             sample = " ".join(sorted(kept, key=len, reverse=True)[:20])
             lang = detect_language(sample)[0]
-        scores = article_scores(kept, stop_words(lang) if lang else frozenset(), model)
+        scores = article_scores(kept, stop_words(lang) if lang else frozenset(), model, min_lines=1)
         if scores is None:
             return None
         chosen = select(scores, model.threshold, [len(x) for x in kept])
         if chosen.end < chosen.start:
             return None  # nothing reads as an article: leave the text to the rules
-        lead_from = positions[max(0, chosen.start - LEAD_BACK)]
+        nonblank = [i for i, line in enumerate(lines) if line.strip()]  # LEAD_BACK counts every line
+        at = nonblank.index(positions[chosen.start])
+        lead_from = nonblank[max(0, at - LEAD_BACK)]
         run = list(range(chosen.start, chosen.end + 1))
         total = sum(len(kept[i]) for i in run)
         seen, marker_from = 0, positions[chosen.end]
@@ -160,8 +177,10 @@ class TextCleaner:
                 marker_from = positions[i]
                 break
             seen += len(kept[i])
+        doubt = frozenset(positions[i] for i in range(chosen.start)
+                          if positions[i] >= lead_from and scores[i] < LEAD_DROP)
         return ModelPlan(frozenset(positions[i] for i in chosen.drop), lead_from, positions[chosen.start],
-                         positions[chosen.end], marker_from)
+                         positions[chosen.end], marker_from, doubt)
 
     def clean(self, raw: str, title_hint: str | None = None, lang: str | None = None,
               use_model: bool = True) -> CleanText:
@@ -176,7 +195,9 @@ class TextCleaner:
         lines = text.split("\n")
         mplan = self.model_plan(lines, lang) if use_model else None
         lead_from = mplan.lead_from if mplan else 0
-        plan = plan_lead(lines[lead_from:], self._claimed)
+        doubt = mplan.lead_doubt if mplan else frozenset()
+        # a line the model doubts is not the headline: the site's name above its menu reads like one
+        plan = plan_lead([("" if i in doubt else x) for i, x in enumerate(lines)][lead_from:], self._claimed)
         if lead_from:
             plan = LeadPlan(
                 headline=None if plan.headline is None else plan.headline + lead_from,
@@ -258,6 +279,10 @@ class TextCleaner:
                 out.removed.append(Removed("related_link", line))  # an item of a "Related:" list
                 continue
             related_open = False
+            if (mplan is not None and index in mplan.lead_doubt and index != plan.headline
+                    and not self._first(self.keep_rules, line)):
+                out.removed.append(Removed(model_kind(line, True), line))
+                continue
             if phase == "lead":
                 if index in plan.labels:
                     kind, outlet = plan.labels[index]
@@ -290,7 +315,12 @@ class TextCleaner:
                 if agency:
                     out.add_outlet(agency.group("agency"), RANK_AGENCY)
             paragraphs[-1].append(line)
-        out.comments = split_comments(thread)
+        comments = split_comments(thread)
+        if len(comments) == 1 and comments[0].author is None:
+            # one unsigned block after a "Comments" link is not a thread: the page's own furniture
+            out.removed.append(Removed("boilerplate", comments[0].text))
+            comments = []
+        out.comments = comments
         out.body = "\n\n".join("\n".join(p) for p in paragraphs if p)
         if out.title is None:
             out.title = title_hint.strip() if title_hint and title_hint.strip() else None
