@@ -72,16 +72,21 @@ def test_chinese_paragraph_is_prose_not_a_headline() -> None:
     assert plan.headline == 2
 
 
-def test_one_unsigned_block_after_a_comments_link_is_not_a_thread() -> None:
-    text = "\n".join([
+def _page_then_comments(*after: str) -> str:
+    """A short pasted article, its "Comments" heading, then ``after``."""
+    return "\n".join([
         "Valmont harbour opens a third terminal",
         "",
         "The harbour of Valmont opened its third terminal on Monday after six years of work.",
         "",
         "Comments",
         "",
-        "Sign up to our weekly letter and get the best stories of the week in your inbox.",
+        *after,
     ])
+
+
+def test_one_unsigned_block_after_a_comments_link_is_not_a_thread() -> None:
+    text = _page_then_comments("Sign up to our weekly letter and get the best stories of the week in your inbox.")
     out = TextCleaner().clean(text)
     assert out.comments == []
     assert "Sign up to our weekly" not in out.body
@@ -89,16 +94,7 @@ def test_one_unsigned_block_after_a_comments_link_is_not_a_thread() -> None:
 
 
 def test_a_signed_single_comment_is_still_a_comment() -> None:
-    text = "\n".join([
-        "Valmont harbour opens a third terminal",
-        "",
-        "The harbour of Valmont opened its third terminal on Monday after six years of work.",
-        "",
-        "Comments",
-        "",
-        "Marc Delorme",
-        "About time, the old terminal could not take the big ships any more.",
-    ])
+    text = _page_then_comments("Marc Delorme", "About time, the old terminal could not take the big ships any more.")
     art = RuleCleaner()(RawItem(source=SourceRef(path="p.txt"), fmt="txt", text=text))
     assert isinstance(art, Article)
     assert [c.author for c in art.comments] == ["Marc Delorme"]

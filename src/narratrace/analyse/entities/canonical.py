@@ -29,11 +29,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rapidfuzz.distance import Levenshtein
 
 from ...records import Entity
-from ...yamlfile import load_yaml
+from ...yamlfile import YAMLError, load_yaml
 from .ner import Mention
 from .normalise import (
     ascii_fold,
@@ -83,7 +82,7 @@ class AliasError(ValueError):
 def _read_aliases(text: str, origin: str) -> list[dict[str, Any]]:
     try:
         data = load_yaml(text) or []
-    except yaml.YAMLError as exc:
+    except YAMLError as exc:
         raise AliasError(f"{origin}: not valid YAML: {exc}") from None
     if not isinstance(data, list):
         raise AliasError(f"{origin}: expected a list of entries with id, name, type, aliases")
@@ -349,7 +348,8 @@ def resolve(text: str, mentions: Sequence[Mention], table: AliasTable, fuzzy: bo
     surfaces = [text[m.start : m.end] for m in merged]
     keys = [name_key(s) for s in surfaces]
     known: list[str | None] = [table.lookup(s) for s in surfaces]
-    said = _labels_said(merged, surfaces, keys)
+    words = [set(word_keys(s)) for s in surfaces]
+    said = _labels_said(merged, words, keys)
     for i, m in enumerate(merged):
         if known[i] is None and m.label not in UNRESOLVED_TYPES and fuzzy:
             known[i] = table.fuzzy(surfaces[i], said(i)) if m.label != "NORP" else None
@@ -359,7 +359,7 @@ def resolve(text: str, mentions: Sequence[Mention], table: AliasTable, fuzzy: bo
     by_key: dict[str, int] = {}
     for i in resolvable:
         by_key.setdefault(keys[i], i)
-    word_sets = {i: set(word_keys(surfaces[i])) for i in resolvable}
+    word_sets = {i: words[i] for i in resolvable}
     for i in open_ids:
         if by_key[keys[i]] != i:
             groups.union(by_key[keys[i]], i)
@@ -402,13 +402,12 @@ def resolve(text: str, mentions: Sequence[Mention], table: AliasTable, fuzzy: bo
     return out
 
 
-def _labels_said(merged: list[Mention], surfaces: list[str], keys: list[str]) -> Callable[[int], frozenset[str]]:
+def _labels_said(merged: list[Mention], words: list[set[str]], keys: list[str]) -> Callable[[int], frozenset[str]]:
     """What the tagger said of mention ``i``'s name anywhere in the article: the labels of its
     mentions under the same key and of the fuller names whose words contain its words."""
     by_key: dict[str, set[str]] = {}
     for m, k in zip(merged, keys, strict=True):
         by_key.setdefault(k, set()).add(m.label)
-    words = [set(word_keys(s)) for s in surfaces]
 
     @functools.cache
     def said(i: int) -> frozenset[str]:
