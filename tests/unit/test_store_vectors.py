@@ -41,3 +41,23 @@ def test_a_set_needs_one_vector_per_span() -> None:
         assert "2 spans but 1 vectors" in str(exc)
     else:
         raise AssertionError("accepted a mismatched set")
+
+
+def test_a_second_writer_of_the_same_vectors_replaces_them_instead_of_failing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Two analyses of one store can write one article's vectors at the same moment (one keeps
+    what its workers computed, the other's stories stage computes what it found missing): the
+    later insert meets a row the earlier one committed after this one's delete, and must
+    replace it rather than fail on the key (it crashed a run on PostgreSQL about 1 in 20)."""
+    from narratrace.store import schema
+    from narratrace.store.base import insert_replacing
+
+    store = open_store(str(tmp_path / "r.db"))
+    store.articles.add(_article(1, "A body."), run_id=store.runs.start("t", []))
+    first, second = np.ones(4, dtype=np.float32), np.full(4, 2.0, dtype=np.float32)
+    store.vectors.put("m", {"a1": first})
+    db = store.vectors._db
+    with db.begin() as conn:  # what the other writer's insert meets: the row is already there
+        conn.execute(insert_replacing(db.dialect, schema.vectors),
+                     [{"article_id": "a1", "model": "m", "dim": 4, "vector": second.tobytes()}])
+        conn.execute(insert_replacing(db.dialect, schema.copy_sketches), [{"article_id": "a1", "value": 7}] * 2)
+    assert np.array_equal(store.vectors.get("m", ["a1"])["a1"], second)

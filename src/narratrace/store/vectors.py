@@ -12,11 +12,11 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 
 from ..embed.sentences import SentenceSet
 from . import schema
-from .base import Db, chunks
+from .base import Db, chunks, insert_replacing
 
 Vector = npt.NDArray[np.float32]
 A, V, SV = schema.articles, schema.vectors, schema.sentence_vectors
@@ -30,9 +30,8 @@ class Vectors:
         if not vectors:
             return
         with self._db.begin() as conn:
-            conn.execute(delete(V).where(V.c.model == model, V.c.article_id.in_(list(vectors))))
             conn.execute(
-                insert(V),
+                insert_replacing(self._db.dialect, V),
                 [
                     {
                         "article_id": aid,
@@ -104,9 +103,7 @@ class Vectors:
             for aid, s in sets.items()
         ]
         with self._db.begin() as conn:
-            for chunk in chunks(list(sets)):
-                conn.execute(delete(SV).where(SV.c.model == model, SV.c.article_id.in_(chunk)))
-            conn.execute(insert(SV), rows)
+            conn.execute(insert_replacing(self._db.dialect, SV), rows)
 
     def get_sentences(self, model: str, ids: Sequence[str]) -> dict[str, SentenceSet]:
         """The stored units of these articles (those without any are absent)."""
@@ -146,7 +143,7 @@ class Sketches:
                 for v in (set(values) or {self.NO_SKETCH})]
         with self._db.begin() as conn:
             conn.execute(delete(table).where(table.c.article_id.in_(list(sketches))))
-            conn.execute(insert(table), rows)
+            conn.execute(insert_replacing(self._db.dialect, table), rows)  # a concurrent writer's same rows
 
     def unsketched(self, limit: int = 500) -> list[tuple[str, str]]:
         """(id, body) of stored articles without a sketch (stored before sketches existed)."""
